@@ -1,0 +1,55 @@
+"""The app factory: builds the Bolt ``App`` from injected settings, Slack client, engine and clock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.deps import Deps, system_clock
+from bot.slack_client import make_client
+from storage.db import make_engine
+
+logger = logging.getLogger(__name__)
+
+
+def build_deps(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Deps:
+    return Deps(
+        settings=settings,
+        engine=engine if engine is not None else make_engine(settings.database_url),
+        client=client if client is not None else make_client(settings),
+        clock=clock or system_clock,
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> App:
+    """Build the Bolt app with every listener registered. Nothing global is touched."""
+    from handlers import register_handlers  # the Slack edge depends on bot/, never the reverse
+
+    deps = build_deps(settings, client=client, engine=engine, clock=clock)
+    app = App(
+        client=deps.client,
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=not settings.socket_mode,
+        token_verification_enabled=False,
+        logger=logging.getLogger("mentor_bot.bolt"),
+    )
+    register_handlers(app, deps)
+    return app

@@ -1,0 +1,63 @@
+"""The HTTP front: `POST /slack/events`, the OAuth routes and `GET /healthz`, served by waitress."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from waitress.server import create_server
+
+logger = logging.getLogger(__name__)
+
+#: Slack's biggest payloads (a modal's full state) are far below this; larger bodies are refused.
+MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+StartResponse = Callable[..., Any]
+
+
+def database_ok(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        logger.warning("health check: database unreachable", exc_info=True)
+        return False
+
+
+def make_wsgi_app(app: App, engine: Engine) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    slack_handler = SlackRequestHandler(app, path="/slack/events")
+
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            ok = database_ok(engine)
+            body = json.dumps({"status": "ok" if ok else "unavailable", "database": ok}).encode()
+            start_response(
+                "200 OK" if ok else "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return slack_handler(environ, start_response)
+
+    return wsgi
+
+
+def make_server(app: App, engine: Engine, *, host: str = "0.0.0.0", port: int = 3000) -> Any:
+    """A waitress server (production-grade, multi-threaded); ``port=0`` picks a free port."""
+    return create_server(
+        make_wsgi_app(app, engine),
+        host=host,
+        port=port,
+        threads=8,
+        max_request_body_size=MAX_REQUEST_BODY_BYTES,
+        ident="mentor-bot",
+        clear_untrusted_proxy_headers=True,
+    )

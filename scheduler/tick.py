@@ -1,0 +1,34 @@
+"""One scheduler pass: producers → outbox → delivery. Safe to rerun and to run in parallel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.deps import Deps
+from bot.outbox import deliver_due, enqueue
+from scheduler.producers import Producer, default_producers
+from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TickResult:
+    planned: int
+    delivered: int
+
+
+def tick(now: datetime, deps: Deps, producers: Sequence[Producer] | None = None) -> TickResult:
+    """Plan everything due at ``now`` and post what is due, each post exactly once."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    planned = 0
+    for producer in default_producers() if producers is None else producers:
+        with session_scope(deps.engine) as session:
+            planned += enqueue(session, producer(session, now, deps.settings), now=now)
+    delivered = deliver_due(deps.engine, deps.client, now)
+    logger.info("tick at %s: %d new posts planned, %d delivered", now.isoformat(), planned, delivered)
+    return TickResult(planned=planned, delivered=delivered)

@@ -1,0 +1,1 @@
+"""Persistence: the SQL engine, the SQLModel tables and the Alembic migrations that create them."""

@@ -1,0 +1,114 @@
+"""Shared fixtures: a migrated database, the fake Slack, an injected clock and the bot served over HTTP."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.app import build_deps, create_app
+from bot.config import Settings
+from bot.deps import Deps
+from bot.server import make_server
+from tests.support.clock import FakeClock
+from tests.support.database import fresh_database_url, fresh_postgres_url, migrated_engine, suite_runs_on_postgres
+from tests.support.fake_slack import VALID_TOKEN, FakeSlack
+from tests.support.slack_requests import SIGNING_SECRET, SlackSender
+
+ADMIN = "U0ADMIN"
+MENTOR = "U0MENTOR"
+MENTEE = "U0MENTEE"
+OTHER = "U0OTHER"
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        fake.add_user(ADMIN, name="ada", tz="Europe/London")
+        fake.add_user(MENTOR, name="maria", tz="Europe/Berlin")
+        fake.add_user(MENTEE, name="tom", tz="America/New_York")
+        fake.add_user(OTHER, name="olga", tz="Asia/Tokyo")
+        yield fake
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def database_url(tmp_path: Any) -> Iterator[str]:
+    with fresh_database_url(str(tmp_path), postgres=suite_runs_on_postgres()) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    with migrated_engine(database_url) as engine:
+        yield engine
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with fresh_postgres_url() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    with migrated_engine(pg_url) as engine:
+        yield engine
+
+
+def make_settings(fake: FakeSlack, database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": VALID_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        "database_url": database_url,
+        "admins": frozenset({ADMIN}),
+        "default_tz": "UTC",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+    return make_settings(fake_slack, database_url)
+
+
+@pytest.fixture
+def deps(settings: Settings, engine: Engine, clock: FakeClock) -> Deps:
+    return build_deps(settings, engine=engine, clock=clock)
+
+
+@dataclass
+class RunningBot:
+    url: str
+    deps: Deps
+    fake: FakeSlack
+    slack: SlackSender
+
+    @property
+    def engine(self) -> Engine:
+        return self.deps.engine
+
+
+@pytest.fixture
+def bot(deps: Deps, fake_slack: FakeSlack) -> Iterator[RunningBot]:
+    """The bot served over real HTTP by waitress on a free port, talking to the fake Slack."""
+    app = create_app(deps.settings, client=deps.client, engine=deps.engine, clock=deps.clock)
+    server = make_server(app, deps.engine, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        yield RunningBot(url, deps, fake_slack, SlackSender(url, response_url=fake_slack.response_url()))
+    finally:
+        server.close()
+        thread.join(timeout=5)

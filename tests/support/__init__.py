@@ -1,0 +1,1 @@
+"""Test support: the fake Slack Web API, the signed-request sender and helpers to run the bot."""

@@ -1,0 +1,77 @@
+"""The HTTP front as Slack and operators see it: signatures, health, the 3-second ack."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from storage.models import Pair
+from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
+from tests.support.slack_requests import http_request
+
+
+def _pair_count(bot: RunningBot) -> int:
+    with bot.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Pair)).scalar_one()
+
+
+def test_healthz_answers_200_with_json_once_the_database_is_reachable(bot: RunningBot) -> None:
+    response = http_request(bot.url + "/healthz")
+    assert response.status == 200
+    assert response.json() == {"status": "ok", "database": True}
+
+
+def test_unknown_path_is_404(bot: RunningBot) -> None:
+    assert http_request(bot.url + "/nope").status == 404
+
+
+def test_unsigned_request_gets_401_and_changes_nothing(bot: RunningBot) -> None:
+    body = bot.slack.command_body(f"pair <@{MENTOR}> <@{MENTEE}>", user_id=ADMIN)
+    response = http_request(
+        bot.slack.events_url,
+        method="POST",
+        body=body.encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 401
+    assert _pair_count(bot) == 0
+    assert bot.fake.calls("chat.postMessage") == []
+
+
+def test_tampered_body_gets_401(bot: RunningBot) -> None:
+    body = bot.slack.command_body("help")
+    headers = bot.slack.signed_headers(body, "application/x-www-form-urlencoded")
+    tampered = body.replace("help", "pair")
+    response = http_request(bot.slack.events_url, method="POST", body=tampered.encode(), headers=headers)
+    assert response.status == 401
+
+
+def test_stale_timestamp_gets_401_even_when_correctly_signed(bot: RunningBot) -> None:
+    body = bot.slack.command_body("help")
+    headers = bot.slack.signed_headers(body, "application/x-www-form-urlencoded", int(time.time()) - 6 * 60)
+    response = http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=headers)
+    assert response.status == 401
+
+
+def test_signed_interactivity_and_events_with_forged_signature_get_401(bot: RunningBot) -> None:
+    for body, content_type in (
+        ('payload={"type":"block_actions"}', "application/x-www-form-urlencoded"),
+        ('{"type":"event_callback","event":{"type":"app_home_opened"}}', "application/json"),
+    ):
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(int(time.time())),
+            "X-Slack-Signature": "v0=" + "0" * 64,
+        }
+        response = http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=headers)
+        assert response.status == 401
+
+
+def test_url_verification_challenge_is_echoed(bot: RunningBot) -> None:
+    response = bot.slack.post(
+        '{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}',
+        "application/json",
+    )
+    assert response.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.text
