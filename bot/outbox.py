@@ -40,8 +40,19 @@ MAX_ATTEMPTS = 6
 METADATA_EVENT_TYPE = "mentor_bot_post"
 #: Errors after which posting again cannot help.
 PERMANENT_ERRORS = frozenset(
-    {"channel_not_found", "is_archived", "not_in_channel", "invalid_blocks", "msg_too_long", "no_text",
-     "invalid_auth", "account_inactive", "token_revoked", "missing_scope", "restricted_action"}
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+        "missing_scope",
+        "restricted_action",
+    }
 )
 
 

@@ -15,7 +15,12 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.server import make_server
 from tests.support.clock import FakeClock
-from tests.support.database import fresh_database_url, fresh_postgres_url, migrated_engine, suite_runs_on_postgres
+from tests.support.database import (
+    fresh_database_url,
+    fresh_postgres_url,
+    migrated_engine,
+    suite_runs_on_postgres,
+)
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender
 

@@ -31,14 +31,23 @@ def free_port() -> int:
 
 
 def bot_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MENTOR_", "DATABASE_URL", "PORT"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MENTOR_", "DATABASE_URL", "PORT"))
+    }
     env.update(extra)
     return env
 
 
-def run_bot(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_bot(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -51,8 +60,12 @@ def served(tmp_path: Path, fake_slack: FakeSlack, database_url: str) -> Iterator
         f"SLACK_API_URL={fake_slack.api_url}\nDATABASE_URL={database_url}\nPORT={port}\n"
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env=bot_env(PYTHONPATH=str(ROOT)),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=bot_env(PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -147,8 +160,11 @@ def test_tick_killed_after_slack_took_the_post_does_not_post_it_again(
     env = bot_env(SLACK_BOT_TOKEN=VALID_TOKEN, SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database_url)
     fake_slack.inject("chat.postMessage", delay_after=30)  # Slack keeps the post; the answer never comes
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "tick", "--now", now.isoformat()], cwd=tmp_path, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "bot", "tick", "--now", now.isoformat()],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     fake_slack.wait_for(lambda f: f.posts("G0E2E"), timeout=30)
     process.kill()  # the crash: after Slack has the post, before the bot recorded it

@@ -38,7 +38,9 @@ def test_very_long_command_text_is_refused_politely(bot: RunningBot) -> None:
 
 
 def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
-    deps, fake_slack, caplog  # type: ignore[no-untyped-def]
+    deps,
+    fake_slack,
+    caplog,  # type: ignore[no-untyped-def]
 ) -> None:
     """Any listener that blows up: the user gets a short apology naming an error id; the log has the id."""
     import threading
@@ -57,7 +59,9 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
     server = make_server(app, deps.engine, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
     try:
-        sender = SlackSender(f"http://127.0.0.1:{server.effective_port}", response_url=fake_slack.response_url())
+        sender = SlackSender(
+            f"http://127.0.0.1:{server.effective_port}", response_url=fake_slack.response_url()
+        )
         body = sender.command_body("now").replace("%2Fmentor", "%2Fexplode")
         assert sender.post(body, "application/x-www-form-urlencoded").status == 200
         (reply,) = fake_slack.wait_for_responses()

@@ -68,7 +68,9 @@ def test_a_post_not_yet_due_waits(deps: Deps, fake_slack: FakeSlack, clock) -> N
 
 
 def test_rate_limited_post_is_retried_after_retry_after_and_posted_once(
-    deps: Deps, fake_slack: FakeSlack, clock  # type: ignore[no-untyped-def]
+    deps: Deps,
+    fake_slack: FakeSlack,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     fake_slack.rate_limit("chat.postMessage", retry_after=1, times=1)
     result = tick(clock(), deps, [producer_of(1)])
@@ -78,7 +80,9 @@ def test_rate_limited_post_is_retried_after_retry_after_and_posted_once(
 
 
 def test_persistent_rate_limit_leaves_the_post_pending_until_retry_after(
-    deps: Deps, fake_slack: FakeSlack, clock  # type: ignore[no-untyped-def]
+    deps: Deps,
+    fake_slack: FakeSlack,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     fake_slack.rate_limit("chat.postMessage", retry_after=1, times=3)
     assert tick(clock(), deps, [producer_of(1)]).delivered == 0
@@ -102,7 +106,9 @@ def test_server_error_is_retried_on_a_later_tick(deps: Deps, fake_slack: FakeSla
 
 
 def test_retry_after_a_lost_answer_finds_the_post_in_history_instead_of_posting_again(
-    deps: Deps, fake_slack: FakeSlack, clock  # type: ignore[no-untyped-def]
+    deps: Deps,
+    fake_slack: FakeSlack,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     """Slack took the post but the answer never arrived (a 5xx from a proxy, a reset): no repeat."""
     tick(clock(), deps, [producer_of(1, due_in=timedelta(days=1))])
@@ -155,7 +161,7 @@ def _concurrent_ticks(settings: Settings, url_engine_factory, clock, count: int)
             deps = build_deps(settings, engine=engine, clock=clock)
             barrier.wait()
             tick(clock(), deps, [producer_of(count)])
-        except BaseException as error:  # noqa: BLE001 - surfaced below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(e,)) for e in engines]
@@ -170,7 +176,10 @@ def _concurrent_ticks(settings: Settings, url_engine_factory, clock, count: int)
 
 @pytest.mark.postgres
 def test_two_concurrent_ticks_on_postgres_post_500_items_once_each(
-    pg_url: str, pg_engine: Engine, fake_slack: FakeSlack, clock  # type: ignore[no-untyped-def]
+    pg_url: str,
+    pg_engine: Engine,
+    fake_slack: FakeSlack,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     from storage.db import make_engine
     from tests.conftest import make_settings
@@ -184,7 +193,10 @@ def test_two_concurrent_ticks_on_postgres_post_500_items_once_each(
 
 
 def test_two_concurrent_ticks_on_sqlite_post_each_once(
-    database_url: str, engine: Engine, fake_slack: FakeSlack, clock  # type: ignore[no-untyped-def]
+    database_url: str,
+    engine: Engine,
+    fake_slack: FakeSlack,
+    clock,  # type: ignore[no-untyped-def]
 ) -> None:
     from storage.db import make_engine
     from tests.conftest import make_settings

@@ -247,7 +247,7 @@ class FakeSlack:
         return user
 
     def inject(self, method: str, *, times: int = 1, **kwargs: Any) -> None:
-        """The next ``times`` calls of ``method`` get ``Injected(**kwargs)`` (status, error, retry_after, delay)."""
+        """The next ``times`` calls of ``method`` get ``Injected(**kwargs)``: status, error, delays."""
         with self._lock:
             self.state.injected.setdefault(method, []).extend(Injected(**kwargs) for _ in range(times))
 
@@ -287,7 +287,9 @@ class FakeSlack:
                     return value
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"timed out waiting; calls so far: {[c.method for c in self.state.calls]}")
+                    raise AssertionError(
+                        f"timed out waiting; calls so far: {[c.method for c in self.state.calls]}"
+                    )
                 self._condition.wait(remaining)
 
     def wait_for_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
@@ -311,7 +313,11 @@ class FakeSlack:
             if injected.delay:
                 time.sleep(injected.delay)
             if injected.status == 429:
-                return 429, {"Retry-After": str(injected.retry_after or 1)}, {"ok": False, "error": "ratelimited"}
+                return (
+                    429,
+                    {"Retry-After": str(injected.retry_after or 1)},
+                    {"ok": False, "error": "ratelimited"},
+                )
             if injected.status >= 500:
                 return injected.status, {}, {"ok": False, "error": "internal_error"}
             if injected.error:
@@ -474,7 +480,9 @@ class FakeSlack:
         view_id = args.get("view_id")
         if not view_id:
             external = args.get("external_id")
-            view_id = next((v["id"] for v in self.state.views.values() if v.get("external_id") == external), None)
+            view_id = next(
+                (v["id"] for v in self.state.views.values() if v.get("external_id") == external), None
+            )
         if view_id not in self.state.views:
             return {"ok": False, "error": "not_found"}
         return self._store_view(args["view"], view_id)
@@ -500,7 +508,7 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def _send(self, status: int, headers: dict[str, str], body: dict[str, Any] | str) -> None:

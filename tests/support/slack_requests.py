@@ -31,14 +31,21 @@ class HttpResponse:
 
 
 def http_request(
-    url: str, *, method: str = "GET", body: bytes = b"", headers: dict[str, str] | None = None, timeout: float = 10
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> HttpResponse:
     parsed = urlparse(url)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
     try:
         conn.request(method, parsed.path + (f"?{parsed.query}" if parsed.query else ""), body, headers or {})
         response = conn.getresponse()
-        return HttpResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        return HttpResponse(
+            response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        )
     finally:
         conn.close()
 
@@ -92,7 +99,9 @@ class SlackSender:
         body = "payload=" + quote(json.dumps(payload))
         return self.post(body, "application/x-www-form-urlencoded")
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, team_id: str = TEAM_ID) -> HttpResponse:
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, team_id: str = TEAM_ID
+    ) -> HttpResponse:
         envelope = {
             "token": "FAKEverificationTOKEN0001",
             "team_id": team_id,
