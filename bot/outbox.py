@@ -96,11 +96,14 @@ def enqueue(session: Session, posts: Iterable[PlannedPost], *, now: datetime) ->
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # Bind through the table so UTCDateTime conversion applies.
-    stmt = insert(Outbox.__table__).on_conflict_do_nothing(index_elements=["delivery_key"])  # type: ignore[arg-type]
+    stmt = (
+        insert(Outbox.__table__)  # type: ignore[arg-type]
+        .on_conflict_do_nothing(index_elements=["delivery_key"])
+        .returning(Outbox.__table__.c.id)  # type: ignore[attr-defined]
+    )
     inserted = 0
     for row in rows:
-        result = session.execute(stmt.values(**row))
-        inserted += result.rowcount or 0
+        inserted += len(session.execute(stmt.values(**row)).all())
     return inserted
 
 
