@@ -30,9 +30,7 @@ def parse_instant(value: str) -> datetime:
     try:
         instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not an ISO-8601 instant (e.g. 2026-11-26T09:00:00Z)"
-        ) from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO-8601 instant (e.g. 2026-11-26T09:00:00Z)") from None
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 

@@ -75,9 +75,7 @@ def _api_url(env: Mapping[str, str]) -> str:
     value = _get(env, "SLACK_API_URL") or DEFAULT_SLACK_API_URL
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(
-            "SLACK_API_URL", f"is not an http(s) URL ({value!r})", f"use e.g. {DEFAULT_SLACK_API_URL}"
-        )
+        raise ConfigError("SLACK_API_URL", f"is not an http(s) URL ({value!r})", f"use e.g. {DEFAULT_SLACK_API_URL}")
     return value if value.endswith("/") else value + "/"
 
 
@@ -145,12 +143,9 @@ def load_settings(env: Mapping[str, str], *, command: str = "serve") -> Settings
     signing_secret: str | None = None
     app_token: str | None = None
     where_bot = "Slack app → OAuth & Permissions → Bot User OAuth Token"
-    if command in ("serve", "tick"):
-        raw_bot = _get(env, "SLACK_BOT_TOKEN")
-        if oauth and raw_bot is None:
-            bot_token = None
-        else:
-            bot_token = _require_token(env, "SLACK_BOT_TOKEN", "xoxb-", where_bot)
+    tokens_from_installs = oauth and _get(env, "SLACK_BOT_TOKEN") is None
+    if command in ("serve", "tick") and not tokens_from_installs:
+        bot_token = _require_token(env, "SLACK_BOT_TOKEN", "xoxb-", where_bot)
     if command == "serve":
         raw_app = _get(env, "SLACK_APP_TOKEN")
         if raw_app is not None:
@@ -162,8 +157,7 @@ def load_settings(env: Mapping[str, str], *, command: str = "serve") -> Settings
             raise ConfigError(
                 "SLACK_SIGNING_SECRET",
                 "is not set",
-                "add it from Slack app → Basic Information → Signing Secret (or set SLACK_APP_TOKEN "
-                "for Socket Mode)",
+                "add it from Slack app → Basic Information → Signing Secret (or set SLACK_APP_TOKEN for Socket Mode)",
             )
     return Settings(
         slack_bot_token=bot_token,

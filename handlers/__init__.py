@@ -5,9 +5,14 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import commands, errors
+from handlers import commands, errors, pairing
+
+#: Feature modules: each has ``register(app, deps)`` and may offer ``COMMANDS`` / ``PAIR_COMMANDS``.
+FEATURES = (pairing,)
 
 
 def register_handlers(app: App, deps: Deps) -> None:
     errors.register(app, deps)
-    commands.register(app, deps)
+    for feature in FEATURES:
+        feature.register(app, deps)
+    commands.register(app, deps, FEATURES)

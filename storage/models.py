@@ -6,7 +6,7 @@ Alembic migrations in ``storage/migrations``; nothing here calls ``create_all`` 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -79,6 +79,25 @@ class Pair(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_ts(nullable=False))
     ended_at: datetime | None = Field(default=None, sa_column=_ts())
     ended_by: str | None = Field(default=None, max_length=32)
+    declined_by: str | None = Field(default=None, max_length=32)
+    welcome_ts: str | None = Field(default=None, max_length=32)
+    prework_shared_at: datetime | None = Field(default=None, sa_column=_ts())
+
+    def members(self) -> tuple[str, str]:
+        return (self.mentor_id, self.mentee_id)
+
+    def has_member(self, user_id: str) -> bool:
+        return user_id in (self.mentor_id, self.mentee_id)
+
+    def role_of(self, user_id: str) -> str | None:
+        if user_id == self.mentor_id:
+            return "mentor"
+        if user_id == self.mentee_id:
+            return "mentee"
+        return None
+
+    def other_member(self, user_id: str) -> str:
+        return self.mentee_id if user_id == self.mentor_id else self.mentor_id
 
 
 class OutboxStatus:
@@ -115,3 +134,232 @@ class Outbox(SQLModel, table=True):
     ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_column=_ts(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+def _text(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(Text, nullable=nullable)
+
+
+class Prework(SQLModel, table=True):
+    """One member's pre-work: what they want, what they bring, what they expect."""
+
+    __tablename__ = "prework"
+    __table_args__ = (UniqueConstraint("pair_id", "user_id", name="uq_prework_pair_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    user_id: str = Field(max_length=32)
+    wants: str = Field(sa_column=_text())
+    brings: str = Field(sa_column=_text())
+    expects: str = Field(sa_column=_text())
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    updated_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class BoundariesStatus:
+    PROPOSED = "proposed"  # waiting for the other member
+    AGREED = "agreed"  # in force (the newest agreed version of a pair)
+    SUPERSEDED = "superseded"  # a proposal replaced by a newer one before agreement, or an older agreement
+
+
+class Boundaries(SQLModel, table=True):
+    """One version of a pair's boundaries. Proposals and agreements are all kept as history."""
+
+    __tablename__ = "boundaries"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "version", name="uq_boundaries_pair_version"),
+        Index("ix_boundaries_pair_status", "pair_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id")
+    version: int
+    status: str = Field(default=BoundariesStatus.PROPOSED, max_length=16)
+    proposed_by: str = Field(max_length=32)
+    proposed_at: datetime = Field(sa_column=_ts(nullable=False))
+    agreed_by: str | None = Field(default=None, max_length=32)
+    agreed_at: datetime | None = Field(default=None, sa_column=_ts())
+    proposal_ts: str | None = Field(default=None, max_length=32)  # the proposal message in the pair DM
+
+    frequency: str = Field(max_length=16)  # weekly | biweekly | monthly
+    weekday: int  # 0 = Monday … 6 = Sunday
+    start_time: str = Field(max_length=5)  # HH:MM, in ``timezone``
+    duration_minutes: int
+    timezone: str = Field(max_length=64)
+    first_meeting_on: date | None = None  # the series' anchor; set when agreed
+    location: str = Field(default="", sa_column=_text())
+    contact_method: str = Field(default="", max_length=255)
+    mentor_contact_start: str = Field(max_length=5)
+    mentor_contact_end: str = Field(max_length=5)
+    mentor_tz: str = Field(max_length=64)
+    mentee_contact_start: str = Field(max_length=5)
+    mentee_contact_end: str = Field(max_length=5)
+    mentee_tz: str = Field(max_length=64)
+    mentor_role: str = Field(default="", sa_column=_text())
+    mentee_role: str = Field(default="", sa_column=_text())
+    expectations: str = Field(default="", sa_column=_text())
+    scope_in: str = Field(default="", sa_column=_text())
+    scope_out: str = Field(default="", sa_column=_text())
+    notes: str = Field(default="", sa_column=_text())
+
+
+class GoalStatus:
+    ACTIVE = "active"
+    DONE = "done"
+
+
+class Goal(SQLModel, table=True):
+    """A SMART goal of a pair."""
+
+    __tablename__ = "goal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    title: str = Field(max_length=150)  # Specific: what exactly
+    description: str = Field(default="", sa_column=_text())  # Specific: details
+    measurable: str = Field(sa_column=_text())
+    achievable: str = Field(sa_column=_text())
+    relevant: str = Field(sa_column=_text())
+    due_on: date  # Time-bound
+    progress: int = Field(default=0)  # percent 0..100
+    status: str = Field(default=GoalStatus.ACTIVE, max_length=16)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    updated_at: datetime = Field(sa_column=_ts(nullable=False))
+    completed_on: date | None = None
+
+
+class GoalUpdate(SQLModel, table=True):
+    """One progress update of a goal (kept as history)."""
+
+    __tablename__ = "goal_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    user_id: str = Field(max_length=32)
+    progress: int
+    note: str = Field(default="", sa_column=_text())
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class RoadmapItem(SQLModel, table=True):
+    """The theme of one meeting (by number, 1-based) of a pair."""
+
+    __tablename__ = "roadmap_item"
+    __table_args__ = (UniqueConstraint("pair_id", "meeting_number", name="uq_roadmap_pair_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id")
+    meeting_number: int
+    theme: str = Field(max_length=150)
+    updated_by: str = Field(max_length=32)
+    updated_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class MeetingStatus:
+    SCHEDULED = "scheduled"
+    CONFIRMED = "confirmed"  # someone pressed "We'll meet"
+    SKIPPED = "skipped"
+    HELD = "held"
+
+
+class Meeting(SQLModel, table=True):
+    """One meeting of a pair's series. ``series_at`` names the slot; ``scheduled_at`` is when it really is."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        UniqueConstraint("pair_id", "series_at", name="uq_meeting_pair_slot"),
+        Index("ix_meeting_scheduled", "scheduled_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    boundaries_id: int | None = Field(default=None, foreign_key="boundaries.id")
+    number: int
+    series_at: datetime = Field(sa_column=_ts(nullable=False))
+    scheduled_at: datetime = Field(sa_column=_ts(nullable=False))
+    duration_minutes: int
+    status: str = Field(default=MeetingStatus.SCHEDULED, max_length=16)
+    updated_by: str | None = Field(default=None, max_length=32)
+    updated_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class CheckIn(SQLModel, table=True):
+    """The end-of-session questions of one meeting (or of a ``/mentor wrapup``)."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (UniqueConstraint("delivery_key", name="uq_checkin_delivery_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    delivery_key: str = Field(max_length=255)  # the outbox row that posts it
+    with_relationship_questions: bool = Field(default=False)
+    channel_id: str = Field(max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    summary_posted_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class CheckInAnswer(SQLModel, table=True):
+    """One member's answers to a check-in (editable; thread replies append)."""
+
+    __tablename__ = "checkin_answer"
+    __table_args__ = (UniqueConstraint("checkin_id", "user_id", name="uq_checkin_answer_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    checkin_id: int = Field(foreign_key="checkin.id")
+    user_id: str = Field(max_length=32)
+    useful: str = Field(default="", sa_column=_text())
+    next_steps: str = Field(default="", sa_column=_text())
+    before_next: str = Field(default="", sa_column=_text())
+    changes: str = Field(default="", sa_column=_text())
+    focus: str = Field(default="", sa_column=_text())
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    updated_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class ActionStatus:
+    OPEN = "open"
+    DONE = "done"
+
+
+class ActionItem(SQLModel, table=True):
+    """A follow-through item: a mentee's action step or a mentor's commitment (resource, contact, info)."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (Index("ix_action_pair_owner_status", "pair_id", "owner_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id")
+    owner_id: str = Field(max_length=32)
+    text: str = Field(sa_column=_text())
+    kind: str = Field(default="action", max_length=16)  # action | resource | contact | information
+    source: str = Field(default="manual", max_length=16)  # checkin | manual
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    due_at: datetime | None = Field(default=None, sa_column=_ts())
+    snoozed_until: datetime | None = Field(default=None, sa_column=_ts())
+    status: str = Field(default=ActionStatus.OPEN, max_length=16)
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    done_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class EventReceipt(SQLModel, table=True):
+    """Events API ``event_id``s already handled, so Slack's retries are not processed twice."""
+
+    __tablename__ = "event_receipt"
+    __table_args__ = (UniqueConstraint("event_id", name="uq_event_receipt_event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    event_id: str = Field(max_length=64)
+    received_at: datetime = Field(sa_column=_ts(nullable=False))

@@ -31,16 +31,12 @@ def free_port() -> int:
 
 
 def bot_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MENTOR_", "DATABASE_URL", "PORT"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MENTOR_", "DATABASE_URL", "PORT"))}
     env.update(extra)
     return env
 
 
-def run_bot(
-    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
+def run_bot(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
@@ -131,10 +127,7 @@ def _plan(database_url: str, count: int, when: datetime) -> None:
     with session_scope(engine) as session:
         enqueue(
             session,
-            [
-                PlannedPost(f"e2e:{n}", "T0001", "G0E2E", "test", f"e2e post {n}", not_before=when)
-                for n in range(count)
-            ],
+            [PlannedPost(f"e2e:{n}", "T0001", "G0E2E", "test", f"e2e post {n}", not_before=when) for n in range(count)],
             now=when,
         )
     engine.dispose()

@@ -59,9 +59,7 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
     server = make_server(app, deps.engine, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
     try:
-        sender = SlackSender(
-            f"http://127.0.0.1:{server.effective_port}", response_url=fake_slack.response_url()
-        )
+        sender = SlackSender(f"http://127.0.0.1:{server.effective_port}", response_url=fake_slack.response_url())
         body = sender.command_body("now").replace("%2Fmentor", "%2Fexplode")
         assert sender.post(body, "application/x-www-form-urlencoded").status == 200
         (reply,) = fake_slack.wait_for_responses()

@@ -10,16 +10,16 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
 from storage.db import make_engine
-from storage.migrate import current_revision, downgrade, head_revision, upgrade
+from storage.migrate import current_revisions, downgrade, head_revisions, upgrade
 
 
 def _assert_migrated_schema_matches_models(url: str) -> None:
     engine = make_engine(url)
     try:
         upgrade(engine)
-        assert current_revision(engine) == head_revision(engine)
+        assert current_revisions(engine) == head_revisions(engine)
         tables = set(inspect(engine).get_table_names())
-        assert {"slack_user", "pair", "outbox", "alembic_version"} <= tables
+        assert {"slack_user", "pair", "outbox", "goal", "meeting", "action_item", "alembic_version"} <= tables
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
         assert diff == []
@@ -27,7 +27,7 @@ def _assert_migrated_schema_matches_models(url: str) -> None:
         downgrade(engine, "base")
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         upgrade(engine)
-        assert current_revision(engine) == head_revision(engine)
+        assert current_revisions(engine) == head_revisions(engine)
     finally:
         engine.dispose()
 

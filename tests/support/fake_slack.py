@@ -263,10 +263,7 @@ class FakeSlack:
         """Arguments of every successful chat.postMessage, optionally only those into ``channel``."""
         with self._lock:
             return [
-                m["_args"]
-                for ch, msgs in self.state.messages.items()
-                for m in msgs
-                if channel is None or ch == channel
+                m["_args"] for ch, msgs in self.state.messages.items() for m in msgs if channel is None or ch == channel
             ]
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
@@ -287,9 +284,7 @@ class FakeSlack:
                     return value
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(
-                        f"timed out waiting; calls so far: {[c.method for c in self.state.calls]}"
-                    )
+                    raise AssertionError(f"timed out waiting; calls so far: {[c.method for c in self.state.calls]}")
                 self._condition.wait(remaining)
 
     def wait_for_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
@@ -480,9 +475,7 @@ class FakeSlack:
         view_id = args.get("view_id")
         if not view_id:
             external = args.get("external_id")
-            view_id = next(
-                (v["id"] for v in self.state.views.values() if v.get("external_id") == external), None
-            )
+            view_id = next((v["id"] for v in self.state.views.values() if v.get("external_id") == external), None)
         if view_id not in self.state.views:
             return {"ok": False, "error": "not_found"}
         return self._store_view(args["view"], view_id)

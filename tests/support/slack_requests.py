@@ -43,9 +43,7 @@ def http_request(
     try:
         conn.request(method, parsed.path + (f"?{parsed.query}" if parsed.query else ""), body, headers or {})
         response = conn.getresponse()
-        return HttpResponse(
-            response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-        )
+        return HttpResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
     finally:
         conn.close()
 
@@ -99,9 +97,7 @@ class SlackSender:
         body = "payload=" + quote(json.dumps(payload))
         return self.post(body, "application/x-www-form-urlencoded")
 
-    def event(
-        self, event: dict[str, Any], *, event_id: str | None = None, team_id: str = TEAM_ID
-    ) -> HttpResponse:
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, team_id: str = TEAM_ID) -> HttpResponse:
         envelope = {
             "token": "FAKEverificationTOKEN0001",
             "team_id": team_id,

@@ -1,0 +1,63 @@
+"""Slack users as ``users.info`` describes them, cached in the database for a day."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, select
+
+from storage.models import SlackUser
+
+logger = logging.getLogger(__name__)
+
+CACHE_FOR = timedelta(days=1)
+
+
+def _valid_tz(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def cached_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | None:
+    return session.exec(select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)).first()
+
+
+def get_user(session: Session, client: WebClient, *, team_id: str, user_id: str, now: datetime) -> SlackUser | None:
+    """The user from the cache, refreshed with ``users.info`` when older than a day; None if Slack has none."""
+    user = cached_user(session, team_id=team_id, user_id=user_id)
+    if user is not None and now - user.fetched_at < CACHE_FOR:
+        return user
+    try:
+        info = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        logger.info("users.info %s failed: %s", user_id, error.response.get("error") if error.response else error)
+        return user
+    profile = info.get("profile") or {}
+    if user is None:
+        user = SlackUser(team_id=team_id, user_id=user_id, fetched_at=now)
+    user.display_name = str(profile.get("display_name") or info.get("name") or "")[:255]
+    user.real_name = str(profile.get("real_name") or info.get("real_name") or "")[:255]
+    user.email = (profile.get("email") or None) and str(profile["email"])[:320]
+    user.tz = _valid_tz(info.get("tz"))
+    user.is_bot = bool(info.get("is_bot"))
+    user.fetched_at = now
+    session.add(user)
+    session.flush()
+    return user
+
+
+def user_timezone(
+    session: Session, client: WebClient, *, team_id: str, user_id: str, now: datetime, default: str
+) -> str:
+    """The user's IANA zone from Slack, or ``default`` (MENTOR_DEFAULT_TZ) when Slack gives none."""
+    user = get_user(session, client, team_id=team_id, user_id=user_id, now=now)
+    return (user.tz if user and user.tz else None) or default

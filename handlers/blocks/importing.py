@@ -1,0 +1,48 @@
+"""Block Kit for ``/mentor import``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.importing import MAX_LINES, MAX_TEXT
+from handlers.blocks.common import context, plain, section
+
+IMPORT_CALLBACK = "pair_import"
+IMPORT_BLOCK = "lines"
+IMPORT_ACTION = "lines_input"
+
+
+def import_modal() -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": IMPORT_CALLBACK,
+        "title": plain("Import pairs", 24),
+        "submit": plain("Import", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            section("One pair per line: `mentor, mentee`. Each side can be an @mention, a user ID or an e-mail."),
+            {
+                "type": "input",
+                "block_id": IMPORT_BLOCK,
+                "label": plain("Pairs"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": IMPORT_ACTION,
+                    "multiline": True,
+                    "max_length": MAX_TEXT,
+                    "placeholder": plain("maria@example.com, tom@example.com\nU012ABCDEF, U034GHIJKL"),
+                },
+                "hint": plain(f"Up to {MAX_LINES} lines. Pairs that already exist are skipped, never doubled."),
+            },
+            context("Each new pair gets a group DM with a welcome and Accept / Decline buttons."),
+        ],
+    }
+
+
+def import_started_view() -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": plain("Import pairs", 24),
+        "close": plain("Done", 24),
+        "blocks": [section(":hourglass_flowing_sand: Importing… I'll send you the results in a DM, line by line.")],
+    }
