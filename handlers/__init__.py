@@ -5,10 +5,23 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import commands, errors, pairing
+from handlers import (
+    boundaries,
+    checkins,
+    commands,
+    errors,
+    events,
+    followthrough,
+    goals,
+    meetings,
+    pairing,
+    prework,
+    reports,
+    roadmap,
+)
 
 #: Feature modules: each has ``register(app, deps)`` and may offer ``COMMANDS`` / ``PAIR_COMMANDS``.
-FEATURES = (pairing,)
+FEATURES = (pairing, prework, boundaries, goals, roadmap, meetings, checkins, followthrough, events, reports)
 
 
 def register_handlers(app: App, deps: Deps) -> None:
