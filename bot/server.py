@@ -12,6 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from waitress import wasyncore
 from waitress.server import create_server
 
 logger = logging.getLogger(__name__)
@@ -61,3 +62,9 @@ def make_server(app: App, engine: Engine, *, host: str = "0.0.0.0", port: int = 
         ident="mentor-bot",
         clear_untrusted_proxy_headers=True,
     )
+
+
+def stop_server(server: Any) -> None:
+    """Stop a running waitress server from another thread: close its sockets inside its own loop."""
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    server.task_dispatcher.shutdown()

@@ -131,7 +131,6 @@ def register(app: App, deps: Deps, feature_modules: Iterable[ModuleType] = ()) -
         if isinstance(pair, Problem):
             inv.problem(pair)
             return
-        inv.reply(f"OK — `/mentor {choice[0]}` for {'this pair'}.", replace=True)
         handler(inv, pair)
 
     app.command("/mentor")(handle_mentor)

@@ -87,7 +87,12 @@ def cmd_import(inv: Invocation) -> None:
     inv.client.views_open(trigger_id=inv.trigger_id, view=import_modal())
 
 
+def end_for_pair(inv: Invocation, pair: Pair) -> None:
+    inv.reply("Please confirm.", end_confirm_blocks(pair))
+
+
 def cmd_end(inv: Invocation) -> None:
+    """Members end their pair; admins may name both people (``/mentor end @mentor @mentee``)."""
     ids = parse_mentions(inv.args)
     if len(ids) == 2 and inv.is_admin:
         with session_scope(inv.deps.engine) as session:
@@ -98,10 +103,11 @@ def cmd_end(inv: Invocation) -> None:
         else:
             inv.reply("Please confirm.", end_confirm_blocks(pair))
         return
-    run_for_pair(inv, "end", lambda inv, pair: inv.reply("Please confirm.", end_confirm_blocks(pair)))
+    run_for_pair(inv, "end", end_for_pair)
 
 
 COMMANDS = {"pair": cmd_pair, "import": cmd_import, "end": cmd_end}
+PAIR_COMMANDS = {"end": end_for_pair}
 
 
 def _import_lines(deps: Deps, client: WebClient, admin: str, team_id: str, text: str) -> importing.ImportReport:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.app import build_deps, create_app
 from bot.config import Settings
 from bot.deps import Deps
-from bot.server import make_server
+from bot.server import make_server, stop_server
 from tests.support.clock import FakeClock
 from tests.support.database import (
     fresh_database_url,
@@ -115,5 +115,5 @@ def bot(deps: Deps, fake_slack: FakeSlack) -> Iterator[RunningBot]:
     try:
         yield RunningBot(url, deps, fake_slack, SlackSender(url, response_url=fake_slack.response_url()))
     finally:
-        server.close()
+        stop_server(server)
         thread.join(timeout=5)

@@ -46,7 +46,7 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
     import threading
 
     from bot.app import create_app
-    from bot.server import make_server
+    from bot.server import make_server, stop_server
     from tests.support.slack_requests import SlackSender
 
     app = create_app(deps.settings, client=deps.client, engine=deps.engine)
@@ -68,4 +68,4 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
         error_id = reply["text"].split("`")[-2]
         assert any(error_id in r.getMessage() for r in caplog.records)
     finally:
-        server.close()
+        stop_server(server)
