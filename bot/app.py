@@ -7,11 +7,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.deps import Deps, system_clock
+from bot.installations import BOT_SCOPES, installation_store, oauth_state_store
 from bot.slack_client import make_client
 from storage.db import make_engine
 
@@ -25,11 +27,13 @@ def build_deps(
     engine: Engine | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Deps:
+    engine = engine if engine is not None else make_engine(settings.database_url)
     return Deps(
         settings=settings,
-        engine=engine if engine is not None else make_engine(settings.database_url),
+        engine=engine,
         client=client if client is not None else make_client(settings),
         clock=clock or system_clock,
+        installations=installation_store(settings, engine),
     )
 
 
@@ -44,11 +48,24 @@ def create_app(
     from handlers import register_handlers  # the Slack edge depends on bot/, never the reverse
 
     deps = build_deps(settings, client=client, engine=engine, clock=clock)
+    oauth_settings = None
+    if deps.installations is not None:
+        oauth_settings = OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            scopes=list(BOT_SCOPES),
+            installation_store=deps.installations,
+            installation_store_bot_only=True,
+            state_store=oauth_state_store(deps.engine),
+            install_path="/slack/install",
+            redirect_uri_path="/slack/oauth_redirect",
+        )
     app = App(
         client=deps.client,
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=False,
+        oauth_settings=oauth_settings,
         logger=logging.getLogger("mentor_bot.bolt"),
     )
     register_handlers(app, deps)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -242,15 +242,31 @@ def deliver_one(engine: Engine, client: WebClient, row: Outbox, now: datetime) -
     return True
 
 
-def deliver_due(engine: Engine, client: WebClient, now: datetime) -> int:
-    """Claim and post everything due; return how many posts reached Slack."""
+def deliver_due(engine: Engine, client_for_team: WebClient | Callable[[str], WebClient | None], now: datetime) -> int:
+    """Claim and post everything due; return how many posts reached Slack.
+
+    ``client_for_team`` is one client for every workspace, or a function giving each team's client.
+    """
+    if isinstance(client_for_team, WebClient):
+        single = client_for_team
+        client_for_team = lambda _team: single  # noqa: E731
     delivered = 0
-    poster = posting_client(client)
+    posters: dict[str, WebClient | None] = {}
     while True:
         rows = claim_due(engine, now)
         if not rows:
             return delivered
-        delivered += sum(deliver_one(engine, poster, row, now) for row in rows)
+        for row in rows:
+            if row.team_id not in posters:
+                team_client = client_for_team(row.team_id)
+                posters[row.team_id] = posting_client(team_client) if team_client else None
+            poster = posters[row.team_id]
+            if poster is None:
+                _finish(
+                    engine, row, {"status": OutboxStatus.FAILED, "last_error": "no_installation", "claim_token": None}
+                )
+                continue
+            delivered += deliver_one(engine, poster, row, now)
         if len(rows) < CLAIM_BATCH:
             return delivered
 

@@ -29,6 +29,6 @@ def tick(now: datetime, deps: Deps, producers: Sequence[Producer] | None = None)
     for producer in default_producers() if producers is None else producers:
         with session_scope(deps.engine) as session:
             planned += enqueue(session, producer(session, now, deps.settings), now=now)
-    delivered = deliver_due(deps.engine, deps.client, now)
+    delivered = deliver_due(deps.engine, deps.client_for_team, now)
     logger.info("tick at %s: %d new posts planned, %d delivered", now.isoformat(), planned, delivered)
     return TickResult(planned=planned, delivered=delivered)

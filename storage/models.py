@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+import storage.oauth_tables  # noqa: F401  (the OAuth install tables live on the same metadata)
 from storage.types import UTCDateTime
 
 

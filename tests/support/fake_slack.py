@@ -319,6 +319,8 @@ class FakeSlack:
                 return 200, {}, {"ok": False, "error": injected.error}
         auth = headers.get("authorization", "")
         token = auth.removeprefix("Bearer ").strip() or str(args.get("token", ""))
+        if method == "oauth.v2.access":  # authenticated with the client id and secret, not a token
+            return 200, {}, self.api_oauth_v2_access(args)
         if token not in self.tokens:
             return 200, {}, {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
         handler = getattr(self, "api_" + method.replace(".", "_"), None)
@@ -330,6 +332,29 @@ class FakeSlack:
         if injected and injected.delay_after:
             time.sleep(injected.delay_after)
         return 200, {}, result
+
+    def add_installation(self, team_id: str, bot_token: str) -> None:
+        """What ``oauth.v2.access`` answers for the next install; the token becomes valid."""
+        self.pending_install = (team_id, bot_token)
+
+    def api_oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        team_id, bot_token = getattr(self, "pending_install", (TEAM_ID, VALID_TOKEN))
+        if not args.get("code"):
+            return {"ok": False, "error": "invalid_code"}
+        with self._lock:
+            self.tokens.add(bot_token)
+        return {
+            "ok": True,
+            "app_id": "A0001",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": bot_token,
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": team_id, "name": "Other workspace"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
