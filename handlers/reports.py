@@ -1,11 +1,40 @@
-"""Slack edge for reports (not built yet)."""
+"""``/mentor export`` (your own data as a file) and ``/mentor report`` (program figures for admins)."""
 
 from __future__ import annotations
+
+import logging
 
 from slack_bolt import App
 
 from bot.deps import Deps
+from bot.export import export_json, export_user_data
+from bot.slack_io import open_group_dm
+from handlers.context import Invocation
+from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+
+def cmd_export(inv: Invocation) -> None:
+    now = inv.deps.now()
+    with session_scope(inv.deps.engine) as session:
+        data = export_user_data(session, team_id=inv.team_id, user_id=inv.user_id, now=now)
+    if not data["pairs"]:
+        inv.reply("There's nothing to export: you haven't been part of a mentoring pair yet.")
+        return
+    inv.reply(":package: Preparing your export — I'll send it to you in a direct message.")
+    channel = open_group_dm(inv.client, (inv.user_id,))
+    inv.client.files_upload_v2(
+        channel=channel,
+        content=export_json(data),
+        filename=f"mentor-bot-export-{now:%Y-%m-%d}.json",
+        title="Your mentor-bot data",
+        initial_comment="Here is everything mentor-bot keeps about you and your mentoring pairs.",
+    )
+
+
+COMMANDS = {"export": cmd_export}
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register this feature's listeners (none yet)."""
+    """Commands only; nothing else to register."""

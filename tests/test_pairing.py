@@ -4,49 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 from bot.pairs import Choice, resolve_pair
 from handlers.blocks.pairing import choice_value
 from storage.db import session_scope
 from storage.models import Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
+from tests.support import flows
+from tests.support.flows import activate, all_pairs, click_welcome
 from tests.support.payloads import block_action, view_submission
 
 
 def pairs(bot: RunningBot) -> list[Pair]:
-    with session_scope(bot.engine) as session:
-        return list(session.exec(select(Pair).order_by(Pair.id)))
+    return all_pairs(bot)
 
 
 def pair_via_command(bot: RunningBot, mentor: str = MENTOR, mentee: str = MENTEE) -> Pair:
-    response = bot.slack.command(f"pair <@{mentor}|m> <@{mentee}>", user_id=ADMIN)
-    assert response.status == 200
-    assert "Pairing" in response.json()["text"]
-    bot.fake.wait_for(
-        lambda f: any(p.welcome_ts for p in pairs(bot) if p.mentor_id == mentor and p.mentee_id == mentee)
-    )
-    return next(p for p in pairs(bot) if p.mentor_id == mentor and p.mentee_id == mentee and p.welcome_ts)
+    return flows.pair_via_command(bot, mentor, mentee)
 
 
-def click(bot: RunningBot, pair: Pair, user: str, action_id: str, value: str | None = None) -> None:
-    message = next(m for m in bot.fake.messages(pair.channel_id or "") if m["ts"] == pair.welcome_ts)
-    payload = block_action(
-        user_id=user,
-        action_id=action_id,
-        value=value if value is not None else str(pair.id),
-        channel_id=pair.channel_id or "",
-        message={"type": "message", "ts": message["ts"], "text": message["text"], "blocks": message["blocks"]},
-        response_url=bot.fake.response_url("action"),
-    )
-    assert bot.slack.interactive(payload).status == 200
-
-
-def activate(bot: RunningBot, pair: Pair) -> Pair:
-    click(bot, pair, pair.mentor_id, "pair_accept")
-    click(bot, pair, pair.mentee_id, "pair_accept")
-    bot.fake.wait_for(lambda f: any(p.id == pair.id and p.status == PairStatus.ACTIVE for p in pairs(bot)))
-    return next(p for p in pairs(bot) if p.id == pair.id)
+click = click_welcome
 
 
 def test_admin_pairs_two_people_opens_their_group_dm_and_posts_a_welcome(bot: RunningBot) -> None:
