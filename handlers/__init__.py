@@ -13,6 +13,7 @@ from handlers import (
     events,
     followthrough,
     goals,
+    home,
     meetings,
     pairing,
     prework,
@@ -21,7 +22,7 @@ from handlers import (
 )
 
 #: Feature modules: each has ``register(app, deps)`` and may offer ``COMMANDS`` / ``PAIR_COMMANDS``.
-FEATURES = (pairing, prework, boundaries, goals, roadmap, meetings, checkins, followthrough, events, reports)
+FEATURES = (pairing, prework, boundaries, goals, roadmap, meetings, checkins, followthrough, events, reports, home)
 
 
 def register_handlers(app: App, deps: Deps) -> None:
