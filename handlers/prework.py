@@ -1,11 +1,175 @@
-"""Slack edge for prework (not built yet)."""
+"""Pre-work at the Slack edge: ``/mentor prework``, the welcome's button, the modal and sharing it."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import prework
 from bot.deps import Deps
+from bot.pairs import pair_for_member
+from bot.problems import Problem
+from handlers.blocks.prework import (
+    PREWORK_CALLBACK,
+    PREWORK_OPEN_ACTION,
+    prework_modal,
+    saved_text,
+    summary_blocks,
+    summary_text,
+    updated_blocks,
+    updated_text,
+)
+from handlers.context import Invocation, invocation_from_action
+from storage.db import session_scope
+from storage.models import Pair
+
+logger = logging.getLogger(__name__)
+
+MEMBERS_ONLY = Problem("Pre-work is written by the two members of the pair themselves.")
+
+
+def read_inputs(view: Any, block_ids: Iterable[str]) -> dict[str, str | None]:
+    """The submitted value of each input block as a string (text, number, time, date or select), else None.
+
+    Crafted or malformed states (missing blocks, wrong types) read as None, never raise.
+    """
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    values = values if isinstance(values, dict) else {}
+    found: dict[str, str | None] = {}
+    for block_id in block_ids:
+        block = values.get(block_id)
+        element = next(iter(block.values()), None) if isinstance(block, dict) and block else None
+        value: object = None
+        if isinstance(element, dict):
+            option = element.get("selected_option")
+            if isinstance(option, dict):
+                value = option.get("value")
+            else:
+                value = element.get("selected_time") or element.get("selected_date") or element.get("value")
+        found[block_id] = value if isinstance(value, str) else None
+    return found
+
+
+def metadata_pair_id(view: Any) -> str | None:
+    """The pair id a modal was opened for (its private_metadata), or None if it's missing or garbled."""
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    value = data.get("pair_id") if isinstance(data, dict) else None
+    return str(value) if isinstance(value, int | str) else None
+
+
+def submitter(body: dict[str, Any]) -> tuple[str, str]:
+    """(team id, user id) of a view_submission."""
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
+
+
+def open_prework(deps: Deps, client: WebClient, *, trigger_id: str, pair: Pair, user_id: str) -> None:
+    """Open the pre-work modal, pre-filled with what the member wrote before."""
+    with session_scope(deps.engine) as session:
+        row = prework.prework_of(session, pair_id=pair.id or 0, user_id=user_id)
+        existing = {field: getattr(row, field) for field in prework.FIELDS} if row else None
+    client.views_open(trigger_id=trigger_id, view=prework_modal(pair, user_id, existing))
+
+
+def cmd_prework(inv: Invocation, pair: Pair) -> None:
+    if not pair.has_member(inv.user_id):
+        inv.problem(MEMBERS_ONLY)
+        return
+    inv.ack()
+    open_prework(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+
+
+PAIR_COMMANDS = {"prework": cmd_prework}
+
+
+@dataclass(frozen=True)
+class Submission:
+    pair: Pair
+    user_id: str
+    answers: prework.PreworkIn
+
+
+def check_submission(deps: Deps, body: dict[str, Any], view: Any) -> Submission | dict[str, str]:
+    """A valid submission by a member of the pair, or errors keyed by the modal's block ids."""
+    team_id, user_id = submitter(body)
+    with session_scope(deps.engine) as session:
+        pair = pair_for_member(session, team_id=team_id, pair_id=metadata_pair_id(view), user_id=user_id)
+    if isinstance(pair, Problem):
+        return {prework.FIELDS[0]: pair.message}
+    answers = prework.validate_prework(read_inputs(view, prework.FIELDS))
+    if isinstance(answers, dict):
+        return answers
+    return Submission(pair, user_id, answers)
+
+
+def share(deps: Deps, client: WebClient, submission: Submission) -> None:
+    """Save, then post the summary (exactly once, when both have written) or an "updated" note."""
+    pair, user_id = submission.pair, submission.user_id
+    now = deps.now()
+    with session_scope(deps.engine) as session:
+        outcome = prework.save_prework(session, pair=pair, user_id=user_id, answers=submission.answers, now=now)
+    if isinstance(outcome, Problem):
+        if pair.channel_id:
+            client.chat_postEphemeral(channel=pair.channel_id, user=user_id, text=outcome.message)
+        return
+    with session_scope(deps.engine) as session:
+        decision = prework.after_save(session, pair=pair, outcome=outcome, now=now)
+    if not pair.channel_id:
+        return
+    if decision.action == "summary":
+        try:
+            client.chat_postMessage(
+                channel=pair.channel_id, text=summary_text(pair), blocks=summary_blocks(pair, decision.by_member)
+            )
+        except SlackApiError:
+            with session_scope(deps.engine) as session:
+                prework.release_share(session, pair_id=pair.id or 0, claimed_at=now)
+            raise
+    elif decision.action == "updated":
+        client.chat_postMessage(
+            channel=pair.channel_id, text=updated_text(outcome.prework), blocks=updated_blocks(pair, outcome.prework)
+        )
+    else:
+        client.chat_postEphemeral(channel=pair.channel_id, user=user_id, text=saved_text(pair, user_id, shared=False))
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register this feature's listeners (none yet)."""
+    def open_from_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        inv = invocation_from_action(deps, body, respond, client)
+        with session_scope(deps.engine) as session:
+            pair = pair_for_member(session, team_id=inv.team_id, pair_id=action.get("value"), user_id=inv.user_id)
+        if isinstance(pair, Problem):
+            inv.problem(pair)
+            return
+        open_prework(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+
+    def ack_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        checked = check_submission(deps, body, view)
+        if isinstance(checked, dict):
+            ack(response_action="errors", errors=checked)
+        else:
+            ack()
+
+    def save_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        checked = check_submission(deps, body, view)
+        if isinstance(checked, Submission):
+            share(deps, client, checked)
+
+    app.action(PREWORK_OPEN_ACTION)(open_from_button)
+    app.view(PREWORK_CALLBACK)(ack=ack_submission, lazy=[save_submission])
