@@ -69,3 +69,39 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
         assert any(error_id in r.getMessage() for r in caplog.records)
     finally:
         stop_server(server)
+
+
+def test_a_contract_subcommand_not_built_is_hidden_from_help_and_answered_not_available_yet() -> None:
+    from handlers.commands import CommandRouter
+
+    router = CommandRouter({}, {})
+    assert [usage for usage, _ in router.help_entries()] == ["help"]
+    answers: list[str] = []
+
+    class FakeInvocation:
+        def reply(self, text: str, blocks: object = None) -> None:
+            answers.append(text)
+
+    router.dispatch(FakeInvocation(), "report")  # type: ignore[arg-type]
+    assert answers == ["`/mentor report` is not available yet. Try `/mentor help` for what you can do today."]
+
+
+def test_help_lists_every_built_subcommand_in_contract_order(bot: RunningBot) -> None:
+    text = bot.slack.command("help").json()["text"]
+    listed = [part.split()[0].rstrip(",") for part in text.split("/mentor ")[1:]]
+    order = [
+        "help",
+        "pair",
+        "import",
+        "prework",
+        "boundaries",
+        "goals",
+        "roadmap",
+        "actions",
+        "wrapup",
+        "end",
+        "export",
+        "report",
+    ]
+    assert listed == [name for name in order if name in listed]
+    assert {"help", "pair", "import", "end", "export"} <= set(listed)
