@@ -1,11 +1,254 @@
-"""Slack edge for boundaries (not built yet)."""
+"""Boundaries at the Slack edge: ``/mentor boundaries``, proposals with Agree / Propose changes, the .ics."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from dataclasses import dataclass
+from typing import Any
 
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import boundaries as rules
 from bot.deps import Deps
+from bot.ics import MeetingSeries, series_calendar
+from bot.pairs import pair_for_member
+from bot.problems import Problem
+from bot.users import get_user, user_timezone
+from handlers.blocks.boundaries import (
+    AGREE_ACTION,
+    BOUNDARIES_CALLBACK,
+    CHANGE_ACTION,
+    ICS_FILENAME,
+    OPEN_ACTION,
+    agreed_blocks,
+    agreed_status,
+    agreed_text,
+    boundaries_modal,
+    modal_intro,
+    proposal_blocks,
+    proposal_closed_blocks,
+    proposal_text,
+    replaced_status,
+)
+from handlers.context import Invocation, invocation_from_action
+from handlers.prework import metadata_pair_id, read_inputs, submitter
+from storage.db import session_scope
+from storage.models import Boundaries, BoundariesStatus, Pair
+
+logger = logging.getLogger(__name__)
+
+MEMBERS_ONLY = Problem("Boundaries are agreed by the two members of the pair themselves.")
+NEXT_MEETINGS_SHOWN = 3
+
+
+def open_boundaries(
+    deps: Deps, client: WebClient, *, trigger_id: str, pair: Pair, user_id: str, source: Boundaries | None = None
+) -> None:
+    """Open the form pre-filled from ``source`` (a version to change), the standing version, or defaults."""
+    now = deps.now()
+    default = deps.settings.default_tz
+    with session_scope(deps.engine) as session:
+        current = rules.current_boundaries(session, pair.id or 0)
+        start_from = source or current
+        if start_from is not None:
+            values = rules.as_values(start_from)
+        else:
+
+            def zone(member: str) -> str:
+                return user_timezone(session, client, team_id=pair.team_id, user_id=member, now=now, default=default)
+
+            values = rules.default_values(
+                timezone=zone(user_id), mentor_tz=zone(pair.mentor_id), mentee_tz=zone(pair.mentee_id)
+            )
+    view = boundaries_modal(
+        pair,
+        user_id,
+        values,
+        intro=modal_intro(pair, user_id, current, source),
+        based_on=source.id if source is not None else None,
+    )
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def cmd_boundaries(inv: Invocation, pair: Pair) -> None:
+    if not pair.has_member(inv.user_id):
+        inv.problem(MEMBERS_ONLY)
+        return
+    inv.ack()
+    open_boundaries(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+
+
+PAIR_COMMANDS = {"boundaries": cmd_boundaries}
+
+
+@dataclass(frozen=True)
+class Submission:
+    pair: Pair
+    user_id: str
+    data: rules.BoundariesIn
+
+
+def check_submission(deps: Deps, body: dict[str, Any], view: Any) -> Submission | dict[str, str]:
+    """A valid proposal by a member of the pair, or errors keyed by the modal's block ids."""
+    team_id, user_id = submitter(body)
+    with session_scope(deps.engine) as session:
+        pair = pair_for_member(session, team_id=team_id, pair_id=metadata_pair_id(view), user_id=user_id)
+    if isinstance(pair, Problem):
+        return {rules.FIELDS[0]: pair.message}
+    data = rules.validate_boundaries(read_inputs(view, rules.FIELDS))
+    if isinstance(data, dict):
+        return data
+    return Submission(pair, user_id, data)
+
+
+def _close_message(client: WebClient, pair: Pair, row: Boundaries, status: str) -> None:
+    """Show in the old proposal message what became of it (best effort: the message may be gone)."""
+    if not (pair.channel_id and row.proposal_ts):
+        return
+    try:
+        client.chat_update(
+            channel=pair.channel_id,
+            ts=row.proposal_ts,
+            text=proposal_text(row),
+            blocks=proposal_closed_blocks(pair, row, status),
+        )
+    except SlackApiError as error:
+        logger.info("could not update proposal %s: %s", row.id, error.response.get("error"))
+
+
+def post_proposal(deps: Deps, client: WebClient, submission: Submission) -> None:
+    pair = submission.pair
+    with session_scope(deps.engine) as session:
+        outcome = rules.propose(session, pair=pair, user_id=submission.user_id, data=submission.data, now=deps.now())
+    if isinstance(outcome, Problem):
+        if pair.channel_id:
+            client.chat_postEphemeral(channel=pair.channel_id, user=submission.user_id, text=outcome.message)
+        return
+    if not pair.channel_id:
+        return
+    proposal = outcome.proposal
+    ts = client.chat_postMessage(
+        channel=pair.channel_id, text=proposal_text(proposal), blocks=proposal_blocks(pair, proposal)
+    )["ts"]
+    with session_scope(deps.engine) as session:
+        rules.record_proposal_message(session, boundaries_id=proposal.id or 0, ts=str(ts))
+    for old in outcome.superseded:
+        _close_message(client, pair, old, replaced_status(proposal))
+
+
+def calendar_file(deps: Deps, client: WebClient, pair: Pair, b: Boundaries) -> str:
+    """The .ics of the agreed series."""
+    with session_scope(deps.engine) as session:
+        names = []
+        for member in pair.members():
+            user = get_user(session, client, team_id=pair.team_id, user_id=member, now=deps.now())
+            names.append((user.real_name or user.display_name) if user else "")
+    summary = "Mentoring: " + " & ".join(names) if all(names) else "Mentoring meeting"
+    description = f"Agreed mentoring boundaries (version {b.version}).\nContact: {b.contact_method}"
+    series = MeetingSeries(
+        uid=f"mentor-bot-{pair.team_id}-pair-{pair.id}@mentor-bot",
+        sequence=b.version,
+        frequency=b.frequency,
+        first=b.first_meeting_on or deps.now().date(),
+        start_time=b.start_time,
+        duration_minutes=b.duration_minutes,
+        timezone=b.timezone,
+        summary=summary,
+        location=b.location,
+        description=description,
+    )
+    return series_calendar(series, stamp=b.agreed_at or deps.now())
+
+
+def announce_agreement(deps: Deps, client: WebClient, pair: Pair, b: Boundaries) -> None:
+    """Close the proposal, post the agreed boundaries with the next dates, and attach the calendar file."""
+    if not pair.channel_id:
+        return
+    _close_message(client, pair, b, agreed_status(b))
+    starts = rules.next_meetings(b, after=deps.now(), count=NEXT_MEETINGS_SHOWN)
+    client.chat_postMessage(channel=pair.channel_id, text=agreed_text(b), blocks=agreed_blocks(pair, b, starts))
+    client.files_upload_v2(
+        channel=pair.channel_id,
+        content=calendar_file(deps, client, pair, b),
+        filename=ICS_FILENAME,
+        title="Mentoring meetings",
+    )
+
+
+def _pair_of_version(deps: Deps, inv: Invocation, boundaries_id: object) -> tuple[Pair, Boundaries] | Problem:
+    """The pair and version a button names, only for a member of that pair (crafted ids are refused)."""
+    with session_scope(deps.engine) as session:
+        pair_id = rules.pair_id_of(session, boundaries_id if isinstance(boundaries_id, str) else None)
+        if pair_id is None:
+            return Problem("I couldn't find those boundaries. Run `/mentor boundaries` to see the current ones.")
+        pair = pair_for_member(session, team_id=inv.team_id, pair_id=pair_id, user_id=inv.user_id)
+        if isinstance(pair, Problem):
+            return pair
+        row = rules.boundaries_in_pair(session, boundaries_id=str(boundaries_id), pair=pair)
+        return row if isinstance(row, Problem) else (pair, row)
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register this feature's listeners (none yet)."""
+    def open_from_button(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        inv = invocation_from_action(deps, body, respond, client)
+        with session_scope(deps.engine) as session:
+            pair = pair_for_member(session, team_id=inv.team_id, pair_id=action.get("value"), user_id=inv.user_id)
+        if isinstance(pair, Problem):
+            inv.problem(pair)
+            return
+        open_boundaries(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+
+    def propose_changes(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        inv = invocation_from_action(deps, body, respond, client)
+        found = _pair_of_version(deps, inv, action.get("value"))
+        if isinstance(found, Problem):
+            inv.problem(found)
+            return
+        pair, row = found
+        if row.status == BoundariesStatus.SUPERSEDED:
+            inv.reply(
+                f"Version {row.version} was replaced by a newer one. Start from the newest proposal in your pair DM, "
+                "or run `/mentor boundaries`."
+            )
+            return
+        open_boundaries(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id, source=row)
+
+    def agree(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        inv = invocation_from_action(deps, body, respond, client)
+        found = _pair_of_version(deps, inv, action.get("value"))
+        if isinstance(found, Problem):
+            inv.problem(found)
+            return
+        pair, row = found
+        with session_scope(deps.engine) as session:
+            outcome = rules.agree(session, pair=pair, boundaries_id=row.id, user_id=inv.user_id, now=deps.now())
+        if isinstance(outcome, Problem):
+            inv.problem(outcome)
+            return
+        announce_agreement(deps, client, pair, outcome.agreed)
+
+    def ack_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        checked = check_submission(deps, body, view)
+        if isinstance(checked, dict):
+            ack(response_action="errors", errors=checked)
+        else:
+            ack()
+
+    def save_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        checked = check_submission(deps, body, view)
+        if isinstance(checked, Submission):
+            post_proposal(deps, client, checked)
+
+    app.action(OPEN_ACTION)(open_from_button)
+    app.action(CHANGE_ACTION)(propose_changes)
+    app.action(AGREE_ACTION)(agree)
+    app.view(BOUNDARIES_CALLBACK)(ack=ack_submission, lazy=[save_submission])
