@@ -1,11 +1,80 @@
-"""Slack edge for events (not built yet)."""
+"""Events at the Slack edge: replies in a check-in's thread (``message.mpim``) are recorded as answers."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from typing import Any
 
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.checkins import append_reply, checkin_for_thread, checkin_message_ts, claim_event
 from bot.deps import Deps
+from bot.outbox import PlannedPost, deliver_due, enqueue
+from bot.pairs import pair_for_member
+from bot.problems import Problem
+from handlers.blocks.checkins import reply_ack_text
+from handlers.checkins import answer_posts, refresh_checkin_message
+from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
+
+
+def is_member_thread_reply(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A person's plain reply inside a thread of a group DM (not an edit, not a bot, not ourselves)."""
+    thread_ts = event.get("thread_ts")
+    return (
+        event.get("channel_type") == "mpim"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and event.get("user") != bot_user_id
+        and bool(thread_ts)
+        and thread_ts != event.get("ts")
+        and bool(str(event.get("text") or "").strip())
+    )
+
+
+def handle_thread_reply(deps: Deps, client: WebClient, body: dict[str, Any], event: dict[str, Any]) -> bool:
+    """Record a reply in a check-in's thread as the member's answers; True when it was one."""
+    team_id = str(body.get("team_id") or event.get("team") or "")
+    user = str(event["user"])
+    now = deps.now()
+    with session_scope(deps.engine) as session:
+        checkin = checkin_for_thread(
+            session, team_id=team_id, channel_id=str(event.get("channel", "")), thread_ts=str(event["thread_ts"])
+        )
+        if checkin is None:
+            return False
+        pair = pair_for_member(session, team_id=team_id, pair_id=checkin.pair_id, user_id=user)
+        if isinstance(pair, Problem):
+            return False
+        if not claim_event(session, team_id=team_id, event_id=body.get("event_id"), now=now):
+            return False  # Slack retried an event we already recorded
+        outcome = append_reply(session, checkin=checkin, pair=pair, user_id=user, text=str(event["text"]), now=now)
+        posts = [
+            PlannedPost(
+                delivery_key=f"reply:{checkin.id}:{event.get('ts')}",
+                team_id=pair.team_id,
+                channel_id=checkin.channel_id,
+                kind="reply_ack",
+                text=reply_ack_text(user, len(outcome.new_items)),
+                not_before=now,
+                pair_id=pair.id,
+                thread_ts=checkin_message_ts(session, checkin),
+            ),
+            *answer_posts(session, pair=pair, checkin=checkin, outcome=outcome, now=now),
+        ]
+        enqueue(session, posts, now=now)
+        checkin_id = checkin.id
+    deliver_due(deps.engine, deps.client, now)
+    refresh_checkin_message(deps, client, checkin_id)  # type: ignore[arg-type]
+    return True
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register this feature's listeners (none yet)."""
+    def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if is_member_thread_reply(event, context.bot_user_id):
+            handle_thread_reply(deps, client, body, event)
+
+    app.event("message")(on_message)

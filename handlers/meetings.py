@@ -1,11 +1,178 @@
-"""Slack edge for meetings (not built yet)."""
+"""Meetings at the Slack edge: the reminder's *We'll meet*, *Skip this one* and *Move it* (a modal)."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.boundaries import agreed_boundaries
 from bot.deps import Deps
+from bot.meetings import (
+    confirm_meeting,
+    meeting_brief,
+    meeting_in_team,
+    move_meeting,
+    next_meeting,
+    skip_meeting,
+    slot_of,
+)
+from bot.pairs import pair_for_member
+from bot.problems import Problem
+from handlers.blocks.reminders import (
+    MOVE_CALLBACK,
+    MOVE_DATE_BLOCK,
+    meeting_title,
+    move_modal,
+    parse_move_inputs,
+    parse_move_metadata,
+    reminder_message,
+    slack_time,
+)
+from handlers.context import invocation_from_action
+from storage.db import session_scope
+from storage.models import Meeting, Pair
+
+logger = logging.getLogger(__name__)
+
+
+def _rendered(
+    session: Session, pair: Pair, meeting: Meeting, now: datetime, status: str, show_actions: bool
+) -> tuple[str, list[dict[str, Any]]]:
+    boundaries = agreed_boundaries(session, pair.id)  # type: ignore[arg-type]
+    brief = meeting_brief(session, pair=pair, boundaries=boundaries, slot=slot_of(meeting), now=now)
+    return reminder_message(
+        pair=pair,
+        slot=brief.slot,
+        theme=brief.theme,
+        goals=brief.goals,
+        items=brief.items,
+        location=brief.location,
+        now=now,
+        status=status,
+        show_actions=show_actions,
+    )
+
+
+def _update_message(
+    client: WebClient, pair: Pair, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]
+) -> None:
+    """Redraw the reminder in place; only ever a message in the pair's own DM (payloads can be crafted)."""
+    if not channel or not ts or channel != pair.channel_id:
+        return
+    try:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as error:
+        logger.warning("could not update the reminder: %s", error.response.get("error"))
+
+
+def _status_after(session: Session, meeting: Meeting, user: str, now: datetime) -> tuple[str, bool]:
+    if meeting.status == "skipped":
+        following = next_meeting(session, meeting.pair_id, meeting.scheduled_at)
+        after = f" Next: {meeting_title(following)} {slack_time(following.scheduled_at)}." if following else ""
+        return f":fast_forward: <@{user}> skipped this meeting.{after}", False
+    if meeting.status == "confirmed":
+        return f":white_check_mark: <@{user}> confirmed — see you there.", True
+    return f":arrows_counterclockwise: <@{user}> moved this meeting to {slack_time(meeting.scheduled_at)}.", True
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register this feature's listeners (none yet)."""
+    def on_change(change: Callable[..., Meeting | Problem]):  # type: ignore[no-untyped-def]
+        def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
+            ack()
+            inv = invocation_from_action(deps, body, respond, client)
+            now = deps.now()
+            with session_scope(deps.engine) as session:
+                meeting = meeting_in_team(session, team_id=inv.team_id, meeting_id=action.get("value"))
+                pair = (
+                    pair_for_member(session, team_id=inv.team_id, pair_id=meeting.pair_id, user_id=inv.user_id)
+                    if meeting is not None
+                    else Problem("I couldn't find that meeting. It may have been rescheduled.")
+                )
+                result = (
+                    pair if isinstance(pair, Problem) else change(session, meeting=meeting, by=inv.user_id, now=now)
+                )
+                if not isinstance(result, Problem):
+                    status, show_actions = _status_after(session, result, inv.user_id, now)
+                    text, blocks = _rendered(session, pair, result, now, status, show_actions)  # type: ignore[arg-type]
+            if isinstance(result, Problem):
+                inv.problem(result)
+                return
+            container = body.get("container") or {}
+            channel, ts = str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
+            _update_message(client, pair, channel, ts, text, blocks)  # type: ignore[arg-type]
+
+        return handle
+
+    def open_move(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        inv = invocation_from_action(deps, body, respond, client)
+        with session_scope(deps.engine) as session:
+            meeting = meeting_in_team(session, team_id=inv.team_id, meeting_id=action.get("value"))
+            if meeting is None:
+                inv.problem(Problem("I couldn't find that meeting. It may have been rescheduled."))
+                return
+            pair = pair_for_member(session, team_id=inv.team_id, pair_id=meeting.pair_id, user_id=inv.user_id)
+            if isinstance(pair, Problem):
+                inv.problem(pair)
+                return
+            boundaries = agreed_boundaries(session, pair.id)  # type: ignore[arg-type]
+        tz = boundaries.timezone if boundaries is not None else "UTC"
+        container = body.get("container") or {}
+        view = move_modal(
+            meeting_id=meeting.id,  # type: ignore[arg-type]
+            number=meeting.number or None,
+            local=meeting.scheduled_at.astimezone(ZoneInfo(tz)),
+            tz=tz,
+            channel_id=str(container.get("channel_id") or ""),
+            message_ts=str(container.get("message_ts") or ""),
+        )
+        client.views_open(trigger_id=inv.trigger_id, view=view)
+
+    def save_move(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        user = str(body["user"]["id"])
+        team_id = str((body.get("team") or {}).get("id") or body["user"].get("team_id", ""))
+        metadata = parse_move_metadata(str(view.get("private_metadata", "")))
+        picked = parse_move_inputs(view.get("state", {}).get("values", {}))
+        if isinstance(picked, str):
+            ack(response_action="errors", errors={picked: "Pick a date and a time."})
+            return
+        if metadata is None:
+            ack(response_action="errors", errors={MOVE_DATE_BLOCK: "This form is out of date; press Move it again."})
+            return
+        meeting_id, channel, ts = metadata
+        now = deps.now()
+        with session_scope(deps.engine) as session:
+            meeting = meeting_in_team(session, team_id=team_id, meeting_id=meeting_id)
+            pair = (
+                pair_for_member(session, team_id=team_id, pair_id=meeting.pair_id, user_id=user)
+                if meeting is not None
+                else Problem("I couldn't find that meeting.")
+            )
+            if isinstance(pair, Problem):
+                ack(response_action="errors", errors={MOVE_DATE_BLOCK: pair.message})
+                return
+            boundaries = agreed_boundaries(session, pair.id)  # type: ignore[arg-type]
+            tz = ZoneInfo(boundaries.timezone if boundaries is not None else "UTC")
+            to = datetime.combine(picked[0], picked[1], tzinfo=tz).astimezone(UTC)
+            result = move_meeting(session, meeting=meeting, to=to, by=user, now=now)  # type: ignore[arg-type]
+            if isinstance(result, Problem):
+                session.rollback()
+                ack(response_action="errors", errors={MOVE_DATE_BLOCK: result.message})
+                return
+            status, show_actions = _status_after(session, result, user, now)
+            text, blocks = _rendered(session, pair, result, now, status, show_actions)
+        ack()
+        _update_message(client, pair, channel, ts, text, blocks)
+
+    app.action("meeting_confirm")(on_change(confirm_meeting))
+    app.action("meeting_skip")(on_change(skip_meeting))
+    app.action("meeting_move")(open_move)
+    app.view(MOVE_CALLBACK)(save_move)

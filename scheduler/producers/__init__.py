@@ -3,6 +3,11 @@
 A producer is a plain function ``(session, now, settings) -> Iterable[PlannedPost]``. It must be
 pure with respect to Slack (no API calls) and give every post a stable delivery key, so that
 asking it twice for the same instant plans the same posts.
+
+Ours plan a post only once it is due (its time has come and the addressed member's contact hours
+are open), so a restart after downtime plans just what is still worth posting: reminders only for
+meetings not yet started, the end-of-session questions only for each pair's latest ended meeting,
+this week's nudge only, one inactivity nudge per inactive stretch.
 """
 
 from __future__ import annotations
@@ -20,4 +25,6 @@ Producer = Callable[[Session, datetime, Settings], Iterable[PlannedPost]]
 
 def default_producers() -> list[Producer]:
     """The producers that run on every tick, in order."""
-    return []
+    from scheduler.producers import checkins, inactivity, nudges, reminders
+
+    return [reminders.produce, checkins.produce, nudges.produce, inactivity.produce]

@@ -1,0 +1,60 @@
+"""The weekly nudge: on the pair's meeting weekday, each member with open items gets them listed, in their hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.checkins import outbox_row
+from bot.config import Settings
+from bot.contact_hours import is_allowed, member_windows, next_allowed_or_fallback
+from bot.followthrough import open_items
+from bot.meetings import scheduled_pairs
+from bot.outbox import PlannedPost
+from handlers.blocks.actions import nudge_message
+from storage.models import Boundaries
+
+KIND = "nudge"
+
+
+def nudge_day(boundaries: Boundaries, now: datetime) -> date:
+    """This week's nudge day: the latest meeting weekday (in the boundaries' zone) on or before today."""
+    today = now.astimezone(ZoneInfo(boundaries.timezone)).date()
+    return today - timedelta(days=(today.weekday() - boundaries.weekday) % 7)
+
+
+def nudge_key(pair_id: int, user_id: str, day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"nudge:{pair_id}:{user_id}:{year}-W{week:02d}"
+
+
+def produce(session: Session, now: datetime, settings: Settings) -> Iterator[PlannedPost]:
+    """Nudges now due; only items open when the nudge fell due (and not snoozed) are listed; none, no nudge."""
+    for pair, boundaries in scheduled_pairs(session):
+        day = nudge_day(boundaries, now)
+        day_start = datetime.combine(day, time(0), tzinfo=ZoneInfo(boundaries.timezone)).astimezone(UTC)
+        for user_id in (pair.mentee_id, pair.mentor_id):
+            windows = member_windows(boundaries, pair.role_of(user_id) or "mentee")
+            due = next_allowed_or_fallback(day_start, windows)
+            if due > now or due >= day_start + timedelta(days=7) or not is_allowed(now, windows):
+                continue
+            key = nudge_key(pair.id, user_id, day)  # type: ignore[arg-type]
+            if outbox_row(session, key) is not None:
+                continue
+            items = open_items(session, pair.id, owner_id=user_id, awake_at=now, created_before=due)  # type: ignore[arg-type]
+            if not items:
+                continue
+            text, blocks = nudge_message(pair, user_id, items, now)
+            yield PlannedPost(
+                delivery_key=key,
+                team_id=pair.team_id,
+                channel_id=pair.channel_id,  # type: ignore[arg-type]
+                kind=KIND,
+                text=text,
+                blocks=blocks,
+                not_before=due,
+                pair_id=pair.id,
+            )
