@@ -57,8 +57,10 @@ HORIZON = timedelta(days=8)
 #: ``/mentor wrapup`` belongs to a meeting from shortly before its start until this long after its end.
 WRAPUP_WINDOW_BEFORE = timedelta(minutes=30)
 WRAPUP_WINDOW_AFTER = timedelta(hours=12)
-#: This many ended meetings in a row without a held meeting or any answer make a pair inactive.
+#: This many meetings in a row without a held meeting or any answer make a pair inactive ...
 INACTIVE_AFTER = 3
+#: ... each counted once this long has passed since its end (time to answer its questions).
+INACTIVE_GRACE = timedelta(days=2)
 #: Relationship questions come with every ``RELATIONSHIP_EVERY``-th meeting.
 RELATIONSHIP_EVERY = 4
 
@@ -487,9 +489,13 @@ def mark_held(session: Session, meeting_id: int | None, now: datetime) -> None:
 def inactivity_streak(
     session: Session, pair_id: int, now: datetime, *, boundaries: Boundaries | None = None
 ) -> list[Slot]:
-    """The ended meetings since the pair last showed activity (a held meeting or any check-in answer)."""
+    """The meetings since the pair last showed activity (a held meeting or any check-in answer).
+
+    A meeting counts once ``INACTIVE_GRACE`` has passed since its end; skipped meetings neither count
+    nor break the stretch (skipping is a decision, not silence).
+    """
     slots = pair_slots(session, pair_id, boundaries=boundaries, until=now)
-    ended = [s for s in slots if s.ends_at + CHECKIN_GRACE <= now]
+    ended = [s for s in slots if not s.skipped and s.ends_at + INACTIVE_GRACE <= now]
     answered_meetings: set[int] = set()
     last_answer: datetime | None = None
     for meeting_id, answered_at in session.exec(

@@ -26,27 +26,33 @@ from bot.meetings import (
 )
 from bot.pairs import pair_for_member
 from bot.problems import Problem
+from bot.roadmap import theme_for
 from handlers.blocks.reminders import (
     MOVE_CALLBACK,
     MOVE_DATE_BLOCK,
-    meeting_title,
     move_modal,
     parse_move_inputs,
     parse_move_metadata,
     reminder_message,
+    skipped_reminder,
     slack_time,
 )
 from handlers.context import invocation_from_action
 from storage.db import session_scope
-from storage.models import Meeting, Pair
+from storage.models import Meeting, MeetingStatus, Pair
 
 logger = logging.getLogger(__name__)
 
 
 def _rendered(
-    session: Session, pair: Pair, meeting: Meeting, now: datetime, status: str, show_actions: bool
+    session: Session, pair: Pair, meeting: Meeting, by: str, now: datetime
 ) -> tuple[str, list[dict[str, Any]]]:
+    """The reminder redrawn after a button: with who confirmed or moved it, or as a skipped note."""
     boundaries = agreed_boundaries(session, pair.id)  # type: ignore[arg-type]
+    if meeting.status == MeetingStatus.SKIPPED:
+        following = next_meeting(session, pair.id, meeting.scheduled_at, boundaries=boundaries)  # type: ignore[arg-type]
+        theme = theme_for(session, pair.id, following.number) if following and following.number else None  # type: ignore[arg-type]
+        return skipped_reminder(slot=slot_of(meeting), by=by, following=following, following_theme=theme)
     brief = meeting_brief(session, pair=pair, boundaries=boundaries, slot=slot_of(meeting), now=now)
     return reminder_message(
         pair=pair,
@@ -56,8 +62,7 @@ def _rendered(
         items=brief.items,
         location=brief.location,
         now=now,
-        status=status,
-        show_actions=show_actions,
+        status=_status_after(meeting, by),
     )
 
 
@@ -73,14 +78,10 @@ def _update_message(
         logger.warning("could not update the reminder: %s", error.response.get("error"))
 
 
-def _status_after(session: Session, meeting: Meeting, user: str, now: datetime) -> tuple[str, bool]:
-    if meeting.status == "skipped":
-        following = next_meeting(session, meeting.pair_id, meeting.scheduled_at)
-        after = f" Next: {meeting_title(following)} {slack_time(following.scheduled_at)}." if following else ""
-        return f":fast_forward: <@{user}> skipped this meeting.{after}", False
-    if meeting.status == "confirmed":
-        return f":white_check_mark: <@{user}> confirmed — see you there.", True
-    return f":arrows_counterclockwise: <@{user}> moved this meeting to {slack_time(meeting.scheduled_at)}.", True
+def _status_after(meeting: Meeting, user: str) -> str:
+    if meeting.status == MeetingStatus.CONFIRMED:
+        return f":white_check_mark: <@{user}> confirmed — see you there."
+    return f":arrows_counterclockwise: <@{user}> moved this meeting to {slack_time(meeting.scheduled_at)}."
 
 
 def register(app: App, deps: Deps) -> None:
@@ -100,8 +101,7 @@ def register(app: App, deps: Deps) -> None:
                     pair if isinstance(pair, Problem) else change(session, meeting=meeting, by=inv.user_id, now=now)
                 )
                 if not isinstance(result, Problem):
-                    status, show_actions = _status_after(session, result, inv.user_id, now)
-                    text, blocks = _rendered(session, pair, result, now, status, show_actions)  # type: ignore[arg-type]
+                    text, blocks = _rendered(session, pair, result, inv.user_id, now)  # type: ignore[arg-type]
             if isinstance(result, Problem):
                 inv.problem(result)
                 return
@@ -167,8 +167,7 @@ def register(app: App, deps: Deps) -> None:
                 session.rollback()
                 ack(response_action="errors", errors={MOVE_DATE_BLOCK: result.message})
                 return
-            status, show_actions = _status_after(session, result, user, now)
-            text, blocks = _rendered(session, pair, result, now, status, show_actions)
+            text, blocks = _rendered(session, pair, result, user, now)
         ack()
         _update_message(client, pair, channel, ts, text, blocks)
 

@@ -92,9 +92,10 @@ def _item_list(items: Sequence[ActionItem], now: datetime, room: int) -> list[Bl
 def actions_list(pair: Pair, viewer: str, items: Sequence[ActionItem], now: datetime) -> tuple[str, list[Block]]:
     """``/mentor actions``: the caller's open items for the pair, each with Done and Snooze, and an Add button."""
     other = pair.other_member(viewer)
-    if items:
+    still_open = [i for i in items if i.status == ActionStatus.OPEN]
+    if still_open:
         head = f"*Your open follow-through items* (with <@{other}>):"
-        text = f"You have {len(items)} open follow-through item{'s' if len(items) != 1 else ''}."
+        text = f"You have {len(still_open)} open follow-through item{'s' if len(still_open) != 1 else ''}."
     else:
         head = f"You have no open follow-through items with <@{other}>. :tada:"
         text = "You have no open follow-through items."

@@ -59,12 +59,10 @@ def reminder_message(
     """The reminder: when, the roadmap theme, goals with progress, open follow-through, and three buttons."""
     when = slack_time(slot.scheduled_at)
     moved = " (moved)" if slot.moved else ""
+    length = f"({'moved; ' if slot.moved else ''}{slot.duration_minutes} min)"
     theme_text = f"*Theme:* {clip(theme, 150)}" if theme else "*Theme:* _none set yet — `/mentor roadmap`_"
     text = f"{meeting_title(slot)}: {theme or 'no theme set'} — {when}{moved}"
-    intro = (
-        f":calendar: <@{pair.mentor_id}> <@{pair.mentee_id}> — *{meeting_title(slot)}* is {when}{moved} "
-        f"({slot.duration_minutes} min)."
-    )
+    intro = f":calendar: <@{pair.mentor_id}> <@{pair.mentee_id}> — *{meeting_title(slot)}* is {when} {length}."
     if location:
         intro += f"\n*Where:* {clip(location, 300)}"
     blocks: list[Block] = [
@@ -86,6 +84,21 @@ def reminder_message(
     if status:
         blocks.append({**context(status), "block_id": STATUS_BLOCK})
     return text, blocks
+
+
+def skipped_reminder(
+    *, slot: Slot, by: str, following: Slot | None, following_theme: str | None
+) -> tuple[str, list[Block]]:
+    """What a skipped meeting's reminder becomes: a short note and what comes next."""
+    text = f"Skipped: the meeting of {slack_time(slot.scheduled_at)}."
+    lines = [f":fast_forward: ~Meeting {slack_time(slot.scheduled_at)}~ — <@{by}> skipped this meeting."]
+    if following is not None:
+        theme = f" — theme: {clip(following_theme, 150)}" if following_theme else ""
+        lines.append(f"Next: *{meeting_title(following)}* {slack_time(following.scheduled_at)}{theme}.")
+    return text, [
+        section("\n".join(lines)),
+        {**context("Open items move to the next meeting."), "block_id": STATUS_BLOCK},
+    ]
 
 
 def move_modal(

@@ -1,0 +1,186 @@
+"""Set-up for the meetings / check-ins / follow-through tests: an active pair with agreed boundaries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from storage.db import session_scope
+from storage.models import (
+    ActionItem,
+    Boundaries,
+    BoundariesStatus,
+    CheckIn,
+    CheckInAnswer,
+    Goal,
+    Meeting,
+    Outbox,
+    Pair,
+    PairStatus,
+    RoadmapItem,
+)
+from tests.support.fake_slack import TEAM_ID, FakeSlack
+
+PAIR_DM = "G0PAIRDM01"
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def make_pair(
+    engine: Engine,
+    *,
+    mentor: str,
+    mentee: str,
+    channel_id: str = PAIR_DM,
+    status: str = PairStatus.ACTIVE,
+    team_id: str = TEAM_ID,
+) -> int:
+    with session_scope(engine) as session:
+        pair = Pair(
+            team_id=team_id,
+            mentor_id=mentor,
+            mentee_id=mentee,
+            channel_id=channel_id,
+            status=status,
+            mentor_accepted=True,
+            mentee_accepted=True,
+            created_by="U0ADMIN",
+            created_at=utc(2026, 11, 1),
+        )
+        session.add(pair)
+        session.flush()
+        assert pair.id is not None
+        return pair.id
+
+
+def agree_boundaries(engine: Engine, pair_id: int, *, version: int = 1, **overrides: Any) -> int:
+    """An agreed boundaries row written directly (the boundaries UI is another feature's)."""
+    values: dict[str, Any] = {
+        "frequency": "weekly",
+        "weekday": 3,  # Thursday
+        "start_time": "17:00",
+        "duration_minutes": 60,
+        "timezone": "Europe/Berlin",
+        "first_meeting_on": date(2026, 12, 3),
+        "location": "Video call",
+        "contact_method": "Slack",
+        "mentor_contact_start": "08:00",
+        "mentor_contact_end": "20:00",
+        "mentor_tz": "Europe/Berlin",
+        "mentee_contact_start": "08:00",
+        "mentee_contact_end": "20:00",
+        "mentee_tz": "Europe/Berlin",
+        "agreed_at": utc(2026, 11, 26, 8, 0),
+    }
+    values.update(overrides)
+    with session_scope(engine) as session:
+        pair = session.get(Pair, pair_id)
+        assert pair is not None
+        for older in session.exec(
+            select(Boundaries).where(Boundaries.pair_id == pair_id, Boundaries.status == BoundariesStatus.AGREED)
+        ):
+            older.status = BoundariesStatus.SUPERSEDED
+            session.add(older)
+        row = Boundaries(
+            team_id=pair.team_id,
+            pair_id=pair_id,
+            version=version,
+            status=BoundariesStatus.AGREED,
+            proposed_by=pair.mentee_id,
+            proposed_at=values["agreed_at"],
+            agreed_by=pair.mentor_id,
+            **values,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return row.id
+
+
+def add_goal(engine: Engine, pair_id: int, title: str, progress: int, due_on: date, by: str) -> None:
+    with session_scope(engine) as session:
+        now = utc(2026, 11, 20)
+        session.add(
+            Goal(
+                team_id=TEAM_ID,
+                pair_id=pair_id,
+                title=title,
+                measurable="m",
+                achievable="a",
+                relevant="r",
+                due_on=due_on,
+                progress=progress,
+                created_by=by,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+
+def set_theme(engine: Engine, pair_id: int, number: int, theme: str) -> None:
+    with session_scope(engine) as session:
+        session.add(
+            RoadmapItem(
+                team_id=TEAM_ID,
+                pair_id=pair_id,
+                meeting_number=number,
+                theme=theme,
+                updated_by="U0MENTEE",
+                updated_at=utc(2026, 11, 20),
+            )
+        )
+
+
+def meetings(engine: Engine, pair_id: int) -> list[Meeting]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(Meeting).where(Meeting.pair_id == pair_id).order_by(Meeting.series_at)))
+
+
+def items(engine: Engine, pair_id: int) -> list[ActionItem]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(ActionItem).where(ActionItem.pair_id == pair_id).order_by(ActionItem.id)))
+
+
+def checkins(engine: Engine, pair_id: int) -> list[CheckIn]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(CheckIn).where(CheckIn.pair_id == pair_id).order_by(CheckIn.id)))
+
+
+def answers(engine: Engine, checkin_id: int) -> dict[str, CheckInAnswer]:
+    with session_scope(engine) as session:
+        return {a.user_id: a for a in session.exec(select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin_id))}
+
+
+def outbox_keys(engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        return [row.delivery_key for row in session.exec(select(Outbox).order_by(Outbox.id))]
+
+
+def posts_of(fake: FakeSlack, kind_prefix: str, channel: str = PAIR_DM) -> list[dict[str, Any]]:
+    """Posts in the channel whose delivery key starts with ``kind_prefix`` (e.g. ``"reminder:"``)."""
+    return [
+        p
+        for p in fake.posts(channel)
+        if str(((p.get("metadata") or {}).get("event_payload") or {}).get("delivery_key", "")).startswith(kind_prefix)
+    ]
+
+
+def message_with_key(fake: FakeSlack, key_prefix: str, channel: str = PAIR_DM) -> dict[str, Any]:
+    """The stored message (with its ts and current blocks) of the newest post with that key prefix."""
+    found = [
+        m
+        for m in fake.messages(channel)
+        if str(((m.get("metadata") or {}).get("event_payload") or {}).get("delivery_key", "")).startswith(key_prefix)
+    ]
+    assert found, f"no message with key {key_prefix!r}"
+    return found[-1]
+
+
+def rendered(message: dict[str, Any]) -> str:
+    """Everything a reader sees in a message or view: its text and the text of every block."""
+    return str(message.get("text", "")) + " " + str(message.get("blocks", ""))
