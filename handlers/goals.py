@@ -294,19 +294,10 @@ def register(app: App, deps: Deps) -> None:
                 return
         ack()
         if editing:
-            finish(
-                body,
-                view,
-                client,
-                pair,
-                result,
-                ui.edited_note(result, user),
-                f":pencil2: Saved “{ui.esc(result.title)}”.",
-            )
+            note, notice = ui.edited_note(result, user), f":pencil2: Saved “{ui.esc(result.title)}”."
         else:
-            finish(
-                body, view, client, pair, result, ui.added_note(result, user), f":dart: Added “{ui.esc(result.title)}”."
-            )
+            note, notice = ui.added_note(result, user), f":dart: Added “{ui.esc(result.title)}”."
+        finish(body, view, client, pair, result, note, notice)
 
     def on_progress_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         meta = ui.read_metadata(view)
