@@ -50,9 +50,9 @@ REPLY_PREFIXES = {
     "focus": "focus",
 }
 _REPLY_PREFIX = re.compile(
-    r"^\s*\**("
+    r"^\s*[*_]*("
     + "|".join(sorted((re.escape(p) for p in REPLY_PREFIXES), key=len, reverse=True))
-    + r")\**\s*[:：-]\s*(.*)$",
+    + r")[*_]*\s*[:：][*_]*\s*(.*)$",
     re.IGNORECASE,
 )
 

@@ -18,6 +18,8 @@ from handlers.blocks.actions import nudge_message
 from storage.models import Boundaries
 
 KIND = "nudge"
+#: A nudge missed (downtime) is still sent this long after it fell due; later, that week's is let go.
+LATE_AT_MOST = timedelta(days=1)
 
 
 def nudge_day(boundaries: Boundaries, now: datetime) -> date:
@@ -39,7 +41,7 @@ def produce(session: Session, now: datetime, settings: Settings) -> Iterator[Pla
         for user_id in (pair.mentee_id, pair.mentor_id):
             windows = member_windows(boundaries, pair.role_of(user_id) or "mentee")
             due = next_allowed_or_fallback(day_start, windows)
-            if due > now or due >= day_start + timedelta(days=7) or not is_allowed(now, windows):
+            if not due <= now < due + LATE_AT_MOST or not is_allowed(now, windows):
                 continue
             key = nudge_key(pair.id, user_id, day)  # type: ignore[arg-type]
             if outbox_row(session, key) is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,6 +20,7 @@ from storage.models import (
     Goal,
     Meeting,
     Outbox,
+    OutboxStatus,
     Pair,
     PairStatus,
     RoadmapItem,
@@ -184,3 +187,22 @@ def message_with_key(fake: FakeSlack, key_prefix: str, channel: str = PAIR_DM) -
 def rendered(message: dict[str, Any]) -> str:
     """Everything a reader sees in a message or view: its text and the text of every block."""
     return str(message.get("text", "")) + " " + str(message.get("blocks", ""))
+
+
+def eventually(predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+    """Poll ``predicate`` (database state the bot changes after its ack) until truthy; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
+
+
+def all_sent(engine: Engine) -> bool:
+    """Every outbox row is posted and its message ts recorded (so thread replies can find it)."""
+    with session_scope(engine) as session:
+        rows = list(session.exec(select(Outbox)))
+    return bool(rows) and all(r.status == OutboxStatus.SENT and r.ts for r in rows)
