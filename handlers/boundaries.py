@@ -51,17 +51,18 @@ def open_boundaries(
     default = deps.settings.default_tz
     with session_scope(deps.engine) as session:
         current = rules.current_boundaries(session, pair.id or 0)
-        start_from = source or current
-        if start_from is not None:
-            values = rules.as_values(start_from)
-        else:
+    start_from = source or current
+    if start_from is not None:
+        values = rules.as_values(start_from)
+    else:
 
-            def zone(member: str) -> str:
+        def zone(member: str) -> str:  # one short transaction per users.info look-up
+            with session_scope(deps.engine) as session:
                 return user_timezone(session, client, team_id=pair.team_id, user_id=member, now=now, default=default)
 
-            values = rules.default_values(
-                timezone=zone(user_id), mentor_tz=zone(pair.mentor_id), mentee_tz=zone(pair.mentee_id)
-            )
+        values = rules.default_values(
+            timezone=zone(user_id), mentor_tz=zone(pair.mentor_id), mentee_tz=zone(pair.mentee_id)
+        )
     view = boundaries_modal(
         pair,
         user_id,
@@ -140,9 +141,9 @@ def post_proposal(deps: Deps, client: WebClient, submission: Submission) -> None
 
 def calendar_file(deps: Deps, client: WebClient, pair: Pair, b: Boundaries) -> str:
     """The .ics of the agreed series."""
-    with session_scope(deps.engine) as session:
-        names = []
-        for member in pair.members():
+    names = []
+    for member in pair.members():
+        with session_scope(deps.engine) as session:
             user = get_user(session, client, team_id=pair.team_id, user_id=member, now=deps.now())
             names.append((user.real_name or user.display_name) if user else "")
     summary = "Mentoring: " + " & ".join(names) if all(names) else "Mentoring meeting"

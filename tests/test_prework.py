@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -236,3 +237,30 @@ def test_someone_outside_the_pair_cannot_save_prework(engine: Any) -> None:
     with session_scope(engine) as session:
         result = prework.save_prework(session, pair=pair, user_id=OTHER, answers=prework.PreworkIn(**ANSWERS), now=NOW)
     assert isinstance(result, Problem)
+
+
+def _save_and_decide(engine: Any, pair: Pair, user_id: str, barrier: Any, decisions: list[str]) -> None:
+    barrier.wait()
+    with session_scope(engine) as session:
+        outcome = prework.save_prework(
+            session, pair=pair, user_id=user_id, answers=prework.PreworkIn(**ANSWERS), now=NOW
+        )
+    assert not isinstance(outcome, Problem)
+    with session_scope(engine) as session:
+        decisions.append(prework.after_save(session, pair=pair, outcome=outcome, now=NOW).action)
+
+
+def test_both_members_saving_at_the_same_moment_share_the_summary_exactly_once(engine: Any) -> None:
+    for round_ in range(5):
+        pair = make_pair(engine, mentee=f"U0MENTEE{round_}")
+        decisions: list[str] = []
+        barrier = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=_save_and_decide, args=(engine, pair, user, barrier, decisions))
+            for user in pair.members()
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        assert sorted(decisions) == ["summary", "wait"]
