@@ -299,3 +299,15 @@ def test_a_reminder_missed_during_downtime_still_goes_if_the_meeting_is_ahead(
     assert len(posts_of(fake_slack, "reminder:")) == 1
     run(deps, 2026, 12, 10, 16, 5)  # up only after meeting 2 started: no reminder for it
     assert len(posts_of(fake_slack, "reminder:")) == 1
+
+
+def test_a_pair_with_unreadable_boundaries_does_not_keep_others_from_their_reminders(
+    deps: Deps, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = make_pair(deps.engine, mentor=MENTOR, mentee=MENTEE, channel_id="G0BROKEN")
+    agree_boundaries(deps.engine, broken, start_time="25:99")
+    fine = make_pair(deps.engine, mentor=MENTOR, mentee="U0SECOND", channel_id="G0FINE")
+    agree_boundaries(deps.engine, fine)
+    run(deps, 2026, 12, 3, 15, 0)
+    assert len(fake_slack.posts("G0FINE")) == 1 and fake_slack.posts("G0BROKEN") == []
+    assert any(f"pair {broken}" in r.getMessage() for r in caplog.records)

@@ -12,15 +12,37 @@ this week's nudge only, one inactivity nudge per inactive stretch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.meetings import scheduled_pairs
 from bot.outbox import PlannedPost
+from storage.models import Boundaries, Pair
+
+logger = logging.getLogger(__name__)
 
 Producer = Callable[[Session, datetime, Settings], Iterable[PlannedPost]]
+PairPlanner = Callable[[Session, Pair, Boundaries, datetime], Iterable[PlannedPost]]
+
+
+def for_each_pair(session: Session, now: datetime, plan: PairPlanner) -> Iterator[PlannedPost]:
+    """Run ``plan`` for every scheduled pair, each in its own savepoint.
+
+    One pair whose data cannot be planned (say, an unreadable time) is logged and skipped; it must
+    not keep every other pair from getting its reminders.
+    """
+    for pair, boundaries in scheduled_pairs(session):
+        try:
+            with session.begin_nested():
+                posts = list(plan(session, pair, boundaries, now))
+        except Exception:
+            logger.exception("could not plan posts for pair %s; the other pairs go on", pair.id)
+            continue
+        yield from posts
 
 
 def default_producers() -> list[Producer]:

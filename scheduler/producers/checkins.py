@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlmodel import Session
@@ -10,32 +10,36 @@ from sqlmodel import Session
 from bot.checkins import checkin_brief, get_or_create_checkin, meeting_checkin_key, outbox_row
 from bot.config import Settings
 from bot.contact_hours import is_allowed, next_allowed_or_fallback, pair_dm_windows
-from bot.meetings import CHECKIN_GRACE, latest_ended, scheduled_pairs, sync_meetings
+from bot.meetings import CHECKIN_GRACE, latest_ended, sync_meetings
 from bot.outbox import PlannedPost
 from handlers.blocks.checkins import checkin_post
+from scheduler.producers import for_each_pair
+from storage.models import Boundaries, Pair
 
 
-def produce(session: Session, now: datetime, settings: Settings) -> Iterator[PlannedPost]:
-    """For each pair, the questions of its latest ended meeting once due (earlier missed ones are let go)."""
-    for pair, boundaries in scheduled_pairs(session):
-        slots = sync_meetings(session, pair, boundaries, now)
-        latest = latest_ended(slots, now)
-        if latest is None or latest.meeting_id is None:
-            continue
-        key = meeting_checkin_key(pair.id, latest.meeting_id)  # type: ignore[arg-type]
-        if outbox_row(session, key) is not None:
-            continue
-        windows = pair_dm_windows(boundaries, now)
-        due = next_allowed_or_fallback(latest.ends_at + CHECKIN_GRACE, windows)
-        if due > now or not is_allowed(now, windows):
-            continue
-        checkin = get_or_create_checkin(
-            session,
-            pair=pair,
-            key=key,
-            meeting_id=latest.meeting_id,
-            with_relationship_questions=latest.with_relationship_questions,
-            now=now,
-        )
-        brief = checkin_brief(session, checkin=checkin, pair=pair)
-        yield checkin_post(pair=pair, checkin=checkin, brief=brief, now=now, not_before=due)
+def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
+    """The questions of the pair's latest ended meeting once due (earlier missed ones are let go)."""
+    latest = latest_ended(sync_meetings(session, pair, boundaries, now), now)
+    if latest is None or latest.meeting_id is None:
+        return
+    key = meeting_checkin_key(pair.id, latest.meeting_id)  # type: ignore[arg-type]
+    if outbox_row(session, key) is not None:
+        return
+    windows = pair_dm_windows(boundaries, now)
+    due = next_allowed_or_fallback(latest.ends_at + CHECKIN_GRACE, windows)
+    if due > now or not is_allowed(now, windows):
+        return
+    checkin = get_or_create_checkin(
+        session,
+        pair=pair,
+        key=key,
+        meeting_id=latest.meeting_id,
+        with_relationship_questions=latest.with_relationship_questions,
+        now=now,
+    )
+    brief = checkin_brief(session, checkin=checkin, pair=pair)
+    yield checkin_post(pair=pair, checkin=checkin, brief=brief, now=now, not_before=due)
+
+
+def produce(session: Session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:
+    return for_each_pair(session, now, plan)

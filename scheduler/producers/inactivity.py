@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlmodel import Session
@@ -10,35 +10,40 @@ from sqlmodel import Session
 from bot.checkins import outbox_row
 from bot.config import Settings
 from bot.contact_hours import is_allowed, pair_dm_windows
-from bot.meetings import INACTIVE_AFTER, inactivity_streak, scheduled_pairs, sync_meetings
+from bot.meetings import INACTIVE_AFTER, inactivity_streak, sync_meetings
 from bot.outbox import PlannedPost
 from handlers.blocks.common import section
+from scheduler.producers import for_each_pair
+from storage.models import Boundaries, Pair
 
 KIND = "inactive"
 
 
-def produce(session: Session, now: datetime, settings: Settings) -> Iterator[PlannedPost]:
+def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
     """One nudge per inactive stretch (keyed by the stretch's first meeting), inside the DM's hours."""
-    for pair, boundaries in scheduled_pairs(session):
-        sync_meetings(session, pair, boundaries, now)
-        streak = inactivity_streak(session, pair.id, now, boundaries=boundaries)  # type: ignore[arg-type]
-        if len(streak) < INACTIVE_AFTER or streak[0].meeting_id is None:
-            continue
-        key = f"inactive:{pair.id}:{streak[0].meeting_id}"
-        if outbox_row(session, key) is not None or not is_allowed(now, pair_dm_windows(boundaries, now)):
-            continue
-        text = (
-            f":wave: <@{pair.mentee_id}> <@{pair.mentor_id}>, it's been {len(streak)} meetings since I last heard "
-            "how things are going. No pressure — if you met, press *Answer* on the last closing questions (or "
-            "`/mentor wrapup`); if the rhythm doesn't fit any more, `/mentor boundaries` lets you change it."
-        )
-        yield PlannedPost(
-            delivery_key=key,
-            team_id=pair.team_id,
-            channel_id=pair.channel_id,  # type: ignore[arg-type]
-            kind=KIND,
-            text=text,
-            blocks=[section(text)],
-            not_before=now,
-            pair_id=pair.id,
-        )
+    sync_meetings(session, pair, boundaries, now)
+    streak = inactivity_streak(session, pair.id, now, boundaries=boundaries)  # type: ignore[arg-type]
+    if len(streak) < INACTIVE_AFTER or streak[0].meeting_id is None:
+        return
+    key = f"inactive:{pair.id}:{streak[0].meeting_id}"
+    if outbox_row(session, key) is not None or not is_allowed(now, pair_dm_windows(boundaries, now)):
+        return
+    text = (
+        f":wave: <@{pair.mentee_id}> <@{pair.mentor_id}>, it's been {len(streak)} meetings since I last heard "
+        "how things are going. No pressure — if you met, press *Answer* on the last closing questions (or "
+        "`/mentor wrapup`); if the rhythm doesn't fit any more, `/mentor boundaries` lets you change it."
+    )
+    yield PlannedPost(
+        delivery_key=key,
+        team_id=pair.team_id,
+        channel_id=pair.channel_id,  # type: ignore[arg-type]
+        kind=KIND,
+        text=text,
+        blocks=[section(text)],
+        not_before=now,
+        pair_id=pair.id,
+    )
+
+
+def produce(session: Session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:
+    return for_each_pair(session, now, plan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,10 +12,10 @@ from bot.checkins import outbox_row
 from bot.config import Settings
 from bot.contact_hours import is_allowed, member_windows, next_allowed_or_fallback
 from bot.followthrough import open_items
-from bot.meetings import scheduled_pairs
 from bot.outbox import PlannedPost
 from handlers.blocks.actions import nudge_message
-from storage.models import Boundaries
+from scheduler.producers import for_each_pair
+from storage.models import Boundaries, Pair
 
 KIND = "nudge"
 #: A nudge missed (downtime) is still sent this long after it fell due; later, that week's is let go.
@@ -33,30 +33,33 @@ def nudge_key(pair_id: int, user_id: str, day: date) -> str:
     return f"nudge:{pair_id}:{user_id}:{year}-W{week:02d}"
 
 
-def produce(session: Session, now: datetime, settings: Settings) -> Iterator[PlannedPost]:
+def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
     """Nudges now due; only items open when the nudge fell due (and not snoozed) are listed; none, no nudge."""
-    for pair, boundaries in scheduled_pairs(session):
-        day = nudge_day(boundaries, now)
-        day_start = datetime.combine(day, time(0), tzinfo=ZoneInfo(boundaries.timezone)).astimezone(UTC)
-        for user_id in (pair.mentee_id, pair.mentor_id):
-            windows = member_windows(boundaries, pair.role_of(user_id) or "mentee")
-            due = next_allowed_or_fallback(day_start, windows)
-            if not due <= now < due + LATE_AT_MOST or not is_allowed(now, windows):
-                continue
-            key = nudge_key(pair.id, user_id, day)  # type: ignore[arg-type]
-            if outbox_row(session, key) is not None:
-                continue
-            items = open_items(session, pair.id, owner_id=user_id, awake_at=now, created_before=due)  # type: ignore[arg-type]
-            if not items:
-                continue
-            text, blocks = nudge_message(pair, user_id, items, now)
-            yield PlannedPost(
-                delivery_key=key,
-                team_id=pair.team_id,
-                channel_id=pair.channel_id,  # type: ignore[arg-type]
-                kind=KIND,
-                text=text,
-                blocks=blocks,
-                not_before=due,
-                pair_id=pair.id,
-            )
+    day = nudge_day(boundaries, now)
+    day_start = datetime.combine(day, time(0), tzinfo=ZoneInfo(boundaries.timezone)).astimezone(UTC)
+    for user_id in (pair.mentee_id, pair.mentor_id):
+        windows = member_windows(boundaries, pair.role_of(user_id) or "mentee")
+        due = next_allowed_or_fallback(day_start, windows)
+        if not due <= now < due + LATE_AT_MOST or not is_allowed(now, windows):
+            continue
+        key = nudge_key(pair.id, user_id, day)  # type: ignore[arg-type]
+        if outbox_row(session, key) is not None:
+            continue
+        items = open_items(session, pair.id, owner_id=user_id, awake_at=now, created_before=due)  # type: ignore[arg-type]
+        if not items:
+            continue
+        text, blocks = nudge_message(pair, user_id, items, now)
+        yield PlannedPost(
+            delivery_key=key,
+            team_id=pair.team_id,
+            channel_id=pair.channel_id,  # type: ignore[arg-type]
+            kind=KIND,
+            text=text,
+            blocks=blocks,
+            not_before=due,
+            pair_id=pair.id,
+        )
+
+
+def produce(session: Session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:
+    return for_each_pair(session, now, plan)

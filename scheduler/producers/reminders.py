@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -10,46 +10,51 @@ from sqlmodel import Session
 from bot.checkins import outbox_row
 from bot.config import Settings
 from bot.contact_hours import is_allowed, last_allowed_before_or_fallback, pair_dm_windows
-from bot.meetings import REMINDER_LEAD, meeting_brief, reminder_key, scheduled_pairs, sync_meetings
+from bot.meetings import REMINDER_LEAD, meeting_brief, reminder_key, sync_meetings
 from bot.outbox import PlannedPost
 from handlers.blocks.reminders import reminder_message
+from scheduler.producers import for_each_pair
+from storage.models import Boundaries, Pair
 
 KIND = "reminder"
 #: When contact hours close before the reminder time, remind this long before they close.
 CLOSING_MARGIN = timedelta(minutes=10)
 
 
-def produce(session: Session, now: datetime, settings: Settings) -> Iterator[PlannedPost]:
+def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
     """Reminders now due: the meeting has not started, its reminder time has come, and the DM's hours are open."""
-    for pair, boundaries in scheduled_pairs(session):
-        slots = sync_meetings(session, pair, boundaries, now)
-        windows = pair_dm_windows(boundaries, now)
-        for slot in slots:
-            if slot.skipped or slot.meeting_id is None or slot.scheduled_at <= now:
-                continue
-            due = last_allowed_before_or_fallback(slot.scheduled_at - REMINDER_LEAD, windows, margin=CLOSING_MARGIN)
-            if due > now or not is_allowed(now, windows):
-                continue
-            key = reminder_key(pair.id, slot)  # type: ignore[arg-type]
-            if outbox_row(session, key) is not None:
-                continue
-            brief = meeting_brief(session, pair=pair, boundaries=boundaries, slot=slot, now=now)
-            text, blocks = reminder_message(
-                pair=pair,
-                slot=slot,
-                theme=brief.theme,
-                goals=brief.goals,
-                items=brief.items,
-                location=brief.location,
-                now=now,
-            )
-            yield PlannedPost(
-                delivery_key=key,
-                team_id=pair.team_id,
-                channel_id=pair.channel_id,  # type: ignore[arg-type]
-                kind=KIND,
-                text=text,
-                blocks=blocks,
-                not_before=due,
-                pair_id=pair.id,
-            )
+    slots = sync_meetings(session, pair, boundaries, now)
+    windows = pair_dm_windows(boundaries, now)
+    for slot in slots:
+        if slot.skipped or slot.meeting_id is None or slot.scheduled_at <= now:
+            continue
+        due = last_allowed_before_or_fallback(slot.scheduled_at - REMINDER_LEAD, windows, margin=CLOSING_MARGIN)
+        if due > now or not is_allowed(now, windows):
+            continue
+        key = reminder_key(pair.id, slot)  # type: ignore[arg-type]
+        if outbox_row(session, key) is not None:
+            continue
+        brief = meeting_brief(session, pair=pair, boundaries=boundaries, slot=slot, now=now)
+        text, blocks = reminder_message(
+            pair=pair,
+            slot=slot,
+            theme=brief.theme,
+            goals=brief.goals,
+            items=brief.items,
+            location=brief.location,
+            now=now,
+        )
+        yield PlannedPost(
+            delivery_key=key,
+            team_id=pair.team_id,
+            channel_id=pair.channel_id,  # type: ignore[arg-type]
+            kind=KIND,
+            text=text,
+            blocks=blocks,
+            not_before=due,
+            pair_id=pair.id,
+        )
+
+
+def produce(session: Session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:
+    return for_each_pair(session, now, plan)
