@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.app import build_deps, create_app
 from bot.config import Settings
-from bot.server import make_server, stop_server
+from bot.server import serving_in_thread
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
@@ -50,17 +49,11 @@ def main() -> None:
             database_url=url,
         )
         deps = build_deps(settings, engine=engine)
-        server = make_server(create_app(settings, client=deps.client, engine=engine), engine, host="127.0.0.1", port=0)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        sender = SlackSender(f"http://127.0.0.1:{server.effective_port}", response_url=fake.response_url())
-        try:
+        with serving_in_thread(create_app(settings, client=deps.client, engine=engine), engine) as url:
+            sender = SlackSender(url, response_url=fake.response_url())
             sequential = [timed(sender) for _ in range(args.requests)]
             with ThreadPoolExecutor(max_workers=8) as pool:
                 concurrent = list(pool.map(lambda _: timed(sender), range(args.requests)))
-        finally:
-            stop_server(server)
-            thread.join(timeout=5)
     print(f"sequential ({args.requests}): {summary(sequential)}")
     print(f"8 concurrent ({args.requests}): {summary(concurrent)}")
 

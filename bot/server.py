@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App
@@ -64,7 +66,35 @@ def make_server(app: App, engine: Engine, *, host: str = "0.0.0.0", port: int = 
     )
 
 
-def stop_server(server: Any) -> None:
-    """Stop a running waitress server from another thread: close its sockets inside its own loop."""
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+def stop_server(server: Any, thread: threading.Thread | None = None, timeout: float = 10) -> None:
+    """Stop a waitress server running in ``thread``: finish its workers, then close its sockets in its own loop.
+
+    Closing inside the loop (through its trigger) and waiting for the loop to end means no file
+    descriptor is closed late, after the number may have been reused by something else.
+    """
     server.task_dispatcher.shutdown()
+    done = threading.Event()
+
+    def close_everything() -> None:
+        wasyncore.close_all(server._map)
+        done.set()
+
+    server.trigger.pull_trigger(close_everything)
+    if thread is not None:
+        thread.join(timeout)
+        if thread.is_alive():
+            raise RuntimeError("the HTTP server did not stop")
+    elif not done.wait(timeout):
+        raise RuntimeError("the HTTP server did not stop")
+
+
+@contextmanager
+def serving_in_thread(app: App, engine: Engine, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve in a background thread (tests, benchmarks); yields the base URL, stops cleanly on exit."""
+    server = make_server(app, engine, host=host, port=port)
+    thread = threading.Thread(target=server.run, daemon=True, name="mentor-bot-http")
+    thread.start()
+    try:
+        yield f"http://{host}:{server.effective_port}"
+    finally:
+        stop_server(server, thread)

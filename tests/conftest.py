@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import threading
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,13 +14,15 @@ from sqlalchemy.engine import Engine
 from bot.app import build_deps, create_app
 from bot.config import Settings
 from bot.deps import Deps
-from bot.server import make_server, stop_server
+from bot.server import serving_in_thread
+from storage.db import make_engine
 from tests.support.clock import FakeClock
 from tests.support.database import (
-    fresh_database_url,
     fresh_postgres_url,
+    migrate_template_sqlite,
     migrated_engine,
     suite_runs_on_postgres,
+    truncate_all,
 )
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender
@@ -45,16 +48,38 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def database_url(tmp_path: Any) -> Iterator[str]:
-    with fresh_database_url(str(tmp_path), postgres=suite_runs_on_postgres()) as url:
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrations run once per test session; each test gets a copy of the migrated file."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate_template_sqlite(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_postgres_url() -> Iterator[str]:
+    """With the suite on PostgreSQL: one migrated schema, emptied before each test."""
+    with fresh_postgres_url() as url, migrated_engine(url):
         yield url
 
 
 @pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database for this test (SQLite by default, PostgreSQL with MENTOR_TEST_DATABASE_URL)."""
+    if suite_runs_on_postgres():
+        url: str = request.getfixturevalue("shared_postgres_url")
+        truncate_all(url)
+        return url
+    target = tmp_path / "mentor.db"
+    shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    with migrated_engine(database_url) as engine:
-        yield engine
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -108,12 +133,5 @@ class RunningBot:
 def bot(deps: Deps, fake_slack: FakeSlack) -> Iterator[RunningBot]:
     """The bot served over real HTTP by waitress on a free port, talking to the fake Slack."""
     app = create_app(deps.settings, client=deps.client, engine=deps.engine, clock=deps.clock)
-    server = make_server(app, deps.engine, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.effective_port}"
-    try:
+    with serving_in_thread(app, deps.engine) as url:
         yield RunningBot(url, deps, fake_slack, SlackSender(url, response_url=fake_slack.response_url()))
-    finally:
-        stop_server(server)
-        thread.join(timeout=5)

@@ -43,10 +43,8 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
     caplog,  # type: ignore[no-untyped-def]
 ) -> None:
     """Any listener that blows up: the user gets a short apology naming an error id; the log has the id."""
-    import threading
-
     from bot.app import create_app
-    from bot.server import make_server, stop_server
+    from bot.server import serving_in_thread
     from tests.support.slack_requests import SlackSender
 
     app = create_app(deps.settings, client=deps.client, engine=deps.engine)
@@ -56,10 +54,8 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
         raise RuntimeError("boom")
 
     app.command("/explode")(explode)
-    server = make_server(app, deps.engine, host="127.0.0.1", port=0)
-    threading.Thread(target=server.run, daemon=True).start()
-    try:
-        sender = SlackSender(f"http://127.0.0.1:{server.effective_port}", response_url=fake_slack.response_url())
+    with serving_in_thread(app, deps.engine) as url:
+        sender = SlackSender(url, response_url=fake_slack.response_url())
         body = sender.command_body("now").replace("%2Fmentor", "%2Fexplode")
         assert sender.post(body, "application/x-www-form-urlencoded").status == 200
         (reply,) = fake_slack.wait_for_responses()
@@ -67,8 +63,6 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
         assert "error id" in reply["text"]
         error_id = reply["text"].split("`")[-2]
         assert any(error_id in r.getMessage() for r in caplog.records)
-    finally:
-        stop_server(server)
 
 
 def test_a_contract_subcommand_not_built_is_hidden_from_help_and_answered_not_available_yet() -> None:

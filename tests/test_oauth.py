@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape
@@ -15,7 +14,7 @@ from bot.app import build_deps, create_app
 from bot.config import Settings
 from bot.deps import Deps
 from bot.outbox import PlannedPost, enqueue
-from bot.server import make_server, stop_server
+from bot.server import serving_in_thread
 from scheduler.tick import tick
 from storage.db import session_scope
 from tests.conftest import make_settings
@@ -29,15 +28,8 @@ def oauth_bot(fake_slack: FakeSlack, database_url: str, engine) -> Iterator[tupl
         fake_slack, database_url, slack_bot_token=None, slack_client_id="111.222", slack_client_secret="shh"
     )
     deps = build_deps(settings, engine=engine)
-    app = create_app(settings, client=deps.client, engine=engine)
-    server = make_server(app, engine, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}", deps
-    finally:
-        stop_server(server)
-        thread.join(timeout=5)
+    with serving_in_thread(create_app(settings, client=deps.client, engine=engine), engine) as url:
+        yield url, deps
 
 
 def test_install_then_redirect_stores_the_workspace_token_used_for_its_posts(

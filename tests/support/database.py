@@ -78,3 +78,28 @@ def migrated_engine(url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def migrate_template_sqlite(path: str) -> None:
+    """A migrated SQLite file, checkpointed so a plain file copy carries everything."""
+    from storage.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+def truncate_all(url: str) -> None:
+    """Empty every table of the (already migrated) database at ``url``, keeping the schema."""
+    from sqlmodel import SQLModel
+
+    import storage.models  # noqa: F401
+
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()

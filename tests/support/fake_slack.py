@@ -189,7 +189,7 @@ class FakeSlack:
 
     # ---- lifecycle -------------------------------------------------------
     def start(self) -> FakeSlack:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 
@@ -285,7 +285,8 @@ class FakeSlack:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"timed out waiting; calls so far: {[c.method for c in self.state.calls]}")
-                self._condition.wait(remaining)
+                # Wake on every call, and re-check now and then for state outside the fake (the database).
+                self._condition.wait(min(remaining, 0.02))
 
     def wait_for_calls(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         return self.wait_for(lambda f: (c := f.calls(method)) and len(c) >= count and c, timeout)
