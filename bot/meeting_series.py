@@ -30,12 +30,19 @@ def first_meeting_date(*, weekday: int, start_time: str, tz: str, now: datetime)
 
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
+    """The ``nth`` ``weekday`` of the month, or its last one when the month has no ``nth`` (a fifth)."""
     first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    while day.month != month:
+        day -= timedelta(days=7)
+    return day
 
 
 def series_dates(*, frequency: str, first: date) -> Iterator[date]:
-    """Dates of the series from ``first`` on: weekly, every two weeks, or monthly on the same nth weekday."""
+    """Dates of the series from ``first`` on: weekly, every two weeks, or monthly on the same nth weekday.
+
+    Monthly from a fifth weekday (the 29th or later) falls on the last such weekday of shorter months.
+    """
     if frequency in ("weekly", "biweekly"):
         step = timedelta(days=7 if frequency == "weekly" else 14)
         day = first
@@ -43,7 +50,7 @@ def series_dates(*, frequency: str, first: date) -> Iterator[date]:
             yield day
             day += step
     elif frequency == "monthly":
-        nth = min((first.day - 1) // 7 + 1, 4)
+        nth = (first.day - 1) // 7 + 1
         year, month = first.year, first.month
         while True:
             yield _nth_weekday(year, month, first.weekday(), nth)

@@ -42,3 +42,12 @@ def test_every_two_weeks_and_monthly_on_the_same_nth_weekday() -> None:
         date(2027, 1, 12),
         date(2027, 2, 9),
     ]
+
+
+def test_monthly_from_a_fifth_weekday_starts_on_it_and_uses_the_last_one_in_shorter_months() -> None:
+    # 2026-12-29 is the fifth Tuesday of December; January and February 2027 have only four Tuesdays.
+    assert list(islice(series_dates(frequency="monthly", first=date(2026, 12, 29)), 3)) == [
+        date(2026, 12, 29),
+        date(2027, 1, 26),
+        date(2027, 2, 23),
+    ]
