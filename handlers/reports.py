@@ -8,7 +8,10 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from bot.export import export_json, export_user_data
+from bot.problems import ADMINS_ONLY
+from bot.reports import program_report
 from bot.slack_io import open_group_dm
+from handlers.blocks.reports import report_blocks, report_text
 from handlers.context import Invocation
 from storage.db import session_scope
 
@@ -33,7 +36,16 @@ def cmd_export(inv: Invocation) -> None:
     )
 
 
-COMMANDS = {"export": cmd_export}
+def cmd_report(inv: Invocation) -> None:
+    if not inv.is_admin:
+        inv.problem(ADMINS_ONLY)
+        return
+    with session_scope(inv.deps.engine) as session:
+        report = program_report(session, team_id=inv.team_id, now=inv.deps.now())
+    inv.reply(report_text(report), report_blocks(report))
+
+
+COMMANDS = {"export": cmd_export, "report": cmd_report}
 
 
 def register(app: App, deps: Deps) -> None:

@@ -1,0 +1,45 @@
+"""Block Kit for ``/mentor report``."""
+
+from __future__ import annotations
+
+from bot.reports import ProgramReport
+from handlers.blocks.common import Block, context, header, section
+
+
+def _fields(*pairs: tuple[str, str]) -> Block:
+    return {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"} for k, v in pairs]}
+
+
+def report_text(report: ProgramReport) -> str:
+    rate = f"{report.answer_rate:.0%}" if report.answer_rate is not None else "n/a"
+    p = report.pairs_by_status
+    return (
+        f"Program report: {p['active']} active pairs, {report.meetings_held} meetings held, "
+        f"{report.goals_met} of {report.goals_total} goals met, check-in answer rate {rate}."
+    )
+
+
+def report_blocks(report: ProgramReport) -> list[Block]:
+    p = report.pairs_by_status
+    rate = f"{report.answer_rate:.0%}" if report.answer_rate is not None else "n/a (no check-ins yet)"
+    blocks: list[Block] = [
+        header("Mentoring program report"),
+        _fields(
+            (
+                "Pairs",
+                f"{p['active']} active · {p['pending']} waiting to accept · {p['ended']} ended · "
+                f"{p['declined']} declined",
+            ),
+            ("Meetings held", f"{report.meetings_held} ({report.meetings_skipped} skipped)"),
+            ("Goals met", f"{report.goals_met} of {report.goals_total}"),
+            ("Check-in answer rate", f"{rate} ({report.checkin_answers} of {2 * report.checkins} answers)"),
+            ("Follow-through", f"{report.items_done} done · {report.items_open} open"),
+        ),
+    ]
+    if report.inactive:
+        names = "\n".join(f"• <@{pair.mentor_id}> → <@{pair.mentee_id}>" for pair in report.inactive[:40])
+        blocks.append(section(f":warning: *Quiet pairs* (three meetings with none held and no answers):\n{names}"))
+    else:
+        blocks.append(section(":white_check_mark: No quiet pairs: every active pair met or checked in recently."))
+    blocks.append(context("Counts only: goals, pre-work and answers stay private to each pair."))
+    return blocks
