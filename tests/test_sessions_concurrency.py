@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from datetime import datetime
@@ -111,23 +112,30 @@ def _assert_each_once(engine: Engine, fake: FakeSlack, pairs: int) -> None:
         assert len(list(session.exec(select(CheckIn)))) == pairs * 2
 
 
+def _no_errors_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """No pair was skipped on the way (a planning error is logged, not raised)."""
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 def test_two_processes_ticking_at_once_on_sqlite_post_each_thing_once(
-    database_url: str, engine: Engine, fake_slack: FakeSlack
+    database_url: str, engine: Engine, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("the PostgreSQL variant is below")
     set_up_pairs(engine, 6)
     _tick_concurrently(make_settings(fake_slack, database_url), database_url, INSTANTS)
     _assert_each_once(engine, fake_slack, 6)
+    _no_errors_logged(caplog)
 
 
 @pytest.mark.postgres
 def test_three_processes_ticking_at_once_on_postgres_post_each_thing_once(
-    pg_url: str, pg_engine: Engine, fake_slack: FakeSlack
+    pg_url: str, pg_engine: Engine, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
     set_up_pairs(pg_engine, 12)
     _tick_concurrently(make_settings(fake_slack, pg_url), pg_url, INSTANTS, threads=3)
     _assert_each_once(pg_engine, fake_slack, 12)
+    _no_errors_logged(caplog)
 
 
 @pytest.mark.e2e
