@@ -18,6 +18,7 @@ from bot.pairs import pair_for_member
 from bot.problems import Problem
 from bot.users import user_timezone
 from handlers.blocks import goals as ui
+from handlers.blocks.format import escape_mrkdwn
 from handlers.context import Invocation
 from storage.db import session_scope
 from storage.models import Goal, GoalStatus, Pair
@@ -229,7 +230,7 @@ def register(app: App, deps: Deps) -> None:
             notice = (
                 f":warning: {goal.message}"
                 if isinstance(goal, Problem)
-                else f":tada: Marked “{ui.esc(goal.title)}” done."
+                else f":tada: Marked “{escape_mrkdwn(goal.title)}” done."
             )
             listing = _list(session, deps, client, pair=pair, user_id=user, page=_page(meta), notice=notice)
         _update_view(client, str(view.get("id", "")), listing)
@@ -294,9 +295,9 @@ def register(app: App, deps: Deps) -> None:
                 return
         ack()
         if editing:
-            note, notice = ui.edited_note(result, user), f":pencil2: Saved “{ui.esc(result.title)}”."
+            note, notice = ui.edited_note(result, user), f":pencil2: Saved “{escape_mrkdwn(result.title)}”."
         else:
-            note, notice = ui.added_note(result, user), f":dart: Added “{ui.esc(result.title)}”."
+            note, notice = ui.added_note(result, user), f":dart: Added “{escape_mrkdwn(result.title)}”."
         finish(body, view, client, pair, result, note, notice)
 
     def on_progress_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -325,7 +326,7 @@ def register(app: App, deps: Deps) -> None:
                 ack(response_action="update", view=ui.problem_view(result.message))
                 return
         ack()
-        notice = f":chart_with_upwards_trend: “{ui.esc(result.title)}” is at {result.progress}%."
+        notice = f":chart_with_upwards_trend: “{escape_mrkdwn(result.title)}” is at {result.progress}%."
         finish(body, view, client, pair, result, ui.progress_note(result, user, note), notice)
 
     app.action(ui.ADD_ACTION)(on_add)

@@ -27,6 +27,7 @@ from bot.meetings import (
 from bot.pairs import pair_for_member
 from bot.problems import Problem
 from bot.roadmap import theme_for
+from handlers.blocks.format import slack_date
 from handlers.blocks.reminders import (
     MOVE_CALLBACK,
     MOVE_DATE_BLOCK,
@@ -35,7 +36,6 @@ from handlers.blocks.reminders import (
     parse_move_metadata,
     reminder_message,
     skipped_reminder,
-    slack_time,
 )
 from handlers.context import invocation_from_action
 from storage.db import session_scope
@@ -81,7 +81,7 @@ def _update_message(
 def _status_after(meeting: Meeting, user: str) -> str:
     if meeting.status == MeetingStatus.CONFIRMED:
         return f":white_check_mark: <@{user}> confirmed — see you there."
-    return f":arrows_counterclockwise: <@{user}> moved this meeting to {slack_time(meeting.scheduled_at)}."
+    return f":arrows_counterclockwise: <@{user}> moved this meeting to {slack_date(meeting.scheduled_at)}."
 
 
 def register(app: App, deps: Deps) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.followthrough import KINDS, is_overdue, is_snoozed
 from handlers.blocks.common import Block, actions, button, context, plain, section
+from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import MESSAGE_BLOCKS_MAX, clip
 from storage.models import ActionItem, ActionStatus, Pair
 
@@ -28,26 +29,21 @@ KIND_ICONS = {
 }
 
 
-def _when(instant: datetime, fmt: str = "{date_short_pretty}") -> str:
-    fallback = instant.astimezone(UTC).strftime("%a %d %b %Y")
-    return f"<!date^{int(instant.timestamp())}^{fmt}|{fallback}>"
-
-
 def item_line(item: ActionItem, now: datetime) -> str:
     """One item as a line: kind, text, due date, and an overdue / snoozed / done mark."""
     icon = KIND_ICONS.get(item.kind, ":white_small_square:")
-    text = clip(item.text, 300)
+    text = escape_mrkdwn(clip(item.text, 300))
     if item.status == ActionStatus.DONE:
         return f":white_check_mark: ~{text}~ — done"
     line = f"{icon} {text}"
     if item.kind != "action":
         line += f" _({KINDS.get(item.kind, item.kind).lower()})_"
     if is_overdue(item, now):
-        line += f" — :warning: *overdue* (was due {_when(item.due_at)})"  # type: ignore[arg-type]
+        line += f" — :warning: *overdue* (was due {slack_date(item.due_at, '{date_short_pretty}')})"  # type: ignore[arg-type]
     elif item.due_at is not None:
-        line += f" — due {_when(item.due_at)}"
+        line += f" — due {slack_date(item.due_at, '{date_short_pretty}')}"
     if is_snoozed(item, now):
-        line += f" — :zzz: snoozed until {_when(item.snoozed_until)}"  # type: ignore[arg-type]
+        line += f" — :zzz: snoozed until {slack_date(item.snoozed_until, '{date_short_pretty}')}"  # type: ignore[arg-type]
     return line
 
 
@@ -146,7 +142,11 @@ def refresh_items(blocks: Sequence[Mapping[str, Any]], items: Mapping[int, Actio
 
 
 def add_items_modal(pair_id: int, *, next_meeting_at: datetime | None) -> dict[str, Any]:
-    due = f"They'll be due at your next meeting ({_when(next_meeting_at)})." if next_meeting_at else ""
+    due = (
+        f"They'll be due at your next meeting ({slack_date(next_meeting_at, '{date_short_pretty}')})."
+        if next_meeting_at
+        else ""
+    )
     return {
         "type": "modal",
         "callback_id": ADD_CALLBACK,

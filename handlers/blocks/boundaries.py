@@ -6,13 +6,12 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.boundaries import MAX_DURATION, MIN_DURATION, OPTIONAL, TEXT_LIMITS, weekday_name
 from bot.meeting_series import FREQUENCIES, WEEKDAYS
 from handlers.blocks.common import Block, actions, button, context, header, plain, section
+from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import PLAIN_TEXT_INPUT_MAX, SECTION_TEXT_MAX, clip
-from handlers.blocks.prework import escape
 from storage.models import Boundaries, Pair
 
 BOUNDARIES_CALLBACK = "boundaries_submit"
@@ -167,19 +166,21 @@ def when_text(b: Boundaries) -> str:
 
 def _field(label: str, value: str) -> Block:
     prefix = f"*{label}:* "
-    return section(prefix + clip(escape(value), SECTION_TEXT_MAX - len(prefix)))
+    return section(prefix + clip(escape_mrkdwn(value), SECTION_TEXT_MAX - len(prefix)))
 
 
 def fields_blocks(pair: Pair, b: Boundaries) -> list[Block]:
     """The boundaries themselves, one short section per topic (user text escaped)."""
     blocks = [
-        section(f"*When:* {escape(when_text(b))}"),
+        section(f"*When:* {escape_mrkdwn(when_text(b))}"),
         _field("Where", b.location),
         _field("Contact", b.contact_method),
         section(
             "*Contact hours:*\n"
-            f"• <@{pair.mentor_id}> (mentor): {b.mentor_contact_start}–{b.mentor_contact_end} ({escape(b.mentor_tz)})\n"
-            f"• <@{pair.mentee_id}> (mentee): {b.mentee_contact_start}–{b.mentee_contact_end} ({escape(b.mentee_tz)})"
+            f"• <@{pair.mentor_id}> (mentor): {b.mentor_contact_start}–{b.mentor_contact_end} "
+            f"({escape_mrkdwn(b.mentor_tz)})\n"
+            f"• <@{pair.mentee_id}> (mentee): {b.mentee_contact_start}–{b.mentee_contact_end} "
+            f"({escape_mrkdwn(b.mentee_tz)})"
         ),
         _field("Role of the mentor", b.mentor_role),
         _field("Role of the mentee", b.mentee_role),
@@ -191,13 +192,6 @@ def fields_blocks(pair: Pair, b: Boundaries) -> list[Block]:
     if b.notes:
         blocks.append(_field("Notes", b.notes))
     return blocks
-
-
-def slack_date(instant: datetime, tz: str) -> str:
-    """``instant`` in each reader's own time zone, with a fallback in the meeting's zone."""
-    local = instant.astimezone(ZoneInfo(tz))
-    fallback = local.strftime("%a %d %b %Y %H:%M ") + tz
-    return f"<!date^{int(instant.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
 def proposal_blocks(pair: Pair, b: Boundaries) -> list[Block]:
@@ -233,7 +227,7 @@ def proposal_closed_blocks(pair: Pair, b: Boundaries, status: str) -> list[Block
 
 
 def agreed_status(b: Boundaries) -> str:
-    when = slack_date(b.agreed_at, b.timezone) if b.agreed_at else "just now"
+    when = slack_date(b.agreed_at, tz=b.timezone) if b.agreed_at else "just now"
     return f":white_check_mark: Agreed by <@{b.agreed_by}> on {when}. These boundaries are in force."
 
 
@@ -243,7 +237,7 @@ def replaced_status(newer: Boundaries) -> str:
 
 def agreed_blocks(pair: Pair, b: Boundaries, next_starts: Sequence[datetime]) -> list[Block]:
     """The agreed boundaries with the next meetings shown in each reader's own time."""
-    dates = "\n".join(f"• {slack_date(start, b.timezone)}" for start in next_starts) or "• (none scheduled)"
+    dates = "\n".join(f"• {slack_date(start, tz=b.timezone)}" for start in next_starts) or "• (none scheduled)"
     return [
         header("Your agreed boundaries"),
         section(

@@ -12,8 +12,8 @@ from bot.followthrough import split_lines
 from bot.outbox import PlannedPost
 from handlers.blocks.actions import items_overview
 from handlers.blocks.common import Block, actions, button, context, header, plain, section
+from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import clip
-from handlers.blocks.reminders import slack_time
 from storage.models import ActionItem, CheckIn, CheckInAnswer, Pair
 
 ANSWER_CALLBACK = "checkin_answer_submit"
@@ -50,7 +50,7 @@ def checkin_message(
 ) -> tuple[str, list[Block]]:
     """The questions that close a conversation, with each member's open items and one *Answer* button."""
     about = f"meeting {number}" if number else "today's conversation"
-    when = f" ({slack_time(meeting_at)})" if meeting_at else ""
+    when = f" ({slack_date(meeting_at)})" if meeting_at else ""
     text = "Closing questions: " + " ".join(QUESTIONS.values())
     if relationship:
         text += " " + " ".join(RELATIONSHIP_QUESTIONS.values())
@@ -171,7 +171,7 @@ def _answer_lines(answer: CheckInAnswer, relationship: bool) -> str:
     for name, label in labels.items():
         value = getattr(answer, name).strip()
         if value:
-            parts.append(f"*{label}:* " + "; ".join(split_lines(value)))
+            parts.append(f"*{label}:* " + escape_mrkdwn("; ".join(split_lines(value))))
     return "\n".join(parts) or "_(no answers)_"
 
 
@@ -184,7 +184,7 @@ def summary_message(
         answer = answers.get(user)
         if answer is not None:
             blocks.append(section(clip(f"<@{user}>\n{_answer_lines(answer, relationship)}", 2900)))
-    due = f", due at your next meeting {slack_time(next_at)}" if next_at else ""
+    due = f", due at your next meeting {slack_date(next_at)}" if next_at else ""
     plural = "s" if item_count != 1 else ""
     blocks.append(context(f"{item_count} open follow-through item{plural}{due}. `/mentor actions` lists yours."))
     return "You both answered the closing questions — here's your wrap-up.", blocks

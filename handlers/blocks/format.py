@@ -1,11 +1,23 @@
-"""Text formatting shared by screens: Slack dates in each reader's local time, progress bars."""
+"""Text formatting shared by every screen: Slack dates in each reader's local time, safe user text."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 
-def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}") -> str:
-    """``<!date^…>``: Slack renders it in each reader's own time zone; the fallback is UTC."""
-    fallback = when.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
+def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}", *, tz: str | None = None) -> str:
+    """``<!date^…>``: Slack renders it in each reader's own time zone.
+
+    The fallback (for clients that cannot render it) is in ``tz`` when given, else UTC.
+    """
+    if tz:
+        fallback = when.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M ") + tz
+    else:
+        fallback = when.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
     return f"<!date^{int(when.timestamp())}^{fmt}|{fallback}>"
+
+
+def escape_mrkdwn(text: str) -> str:
+    """User text made safe for mrkdwn: no accidental @channel, mentions or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from bot.goals import NOTE_MAX, TEXT_MAX, TITLE_MAX, GoalCounts, GoalPage, is_overdue
 from handlers.blocks.common import Block, actions, button, context, divider, plain, section
+from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import PRIVATE_METADATA_MAX, clip
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair
 
@@ -47,11 +48,6 @@ SMART_INTRO = (
 # ---- small helpers -----------------------------------------------------------------
 
 
-def esc(text: str) -> str:
-    """User text made safe for mrkdwn (no accidental mentions or links)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def one_line(text: str, limit: int) -> str:
     return clip(" ".join(text.split()), limit)
 
@@ -66,13 +62,6 @@ def progress_bar(percent: int, width: int = 10) -> str:
 def day_text(day: date) -> str:
     """A calendar date as people read it (a date has no time zone, so no ``<!date>`` here)."""
     return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def slack_time(instant: datetime) -> str:
-    """An instant shown in each viewer's own zone by Slack, with a UTC fallback."""
-    instant = instant.astimezone(UTC)
-    fallback = f"{instant:%Y-%m-%d %H:%M} UTC"
-    return f"<!date^{int(instant.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
 def metadata(**values: Any) -> str:
@@ -115,12 +104,12 @@ def status_text(goal: Goal, today: date) -> str:
 def _goal_blocks(goal: Goal, today: date) -> list[Block]:
     gid = str(goal.id)
     summary = (
-        f"*{esc(goal.title)}*\n"
+        f"*{escape_mrkdwn(goal.title)}*\n"
         f"Due {day_text(goal.due_on)} · `{progress_bar(goal.progress)}` · {status_text(goal, today)}"
     )
     blocks = [
         section(summary, block_id=f"goal_{gid}"),
-        context(f"Last update {slack_time(goal.updated_at)}"),
+        context(f"Last update {slack_date(goal.updated_at)}"),
     ]
     blocks[1]["block_id"] = f"goal_{gid}_updated"
     history = button("History", DETAIL_ACTION, gid)
@@ -270,7 +259,10 @@ def goal_form(
     relevant_hint = "Why it matters to the mentee's aims."
     if wants:
         blocks.append(
-            context(f"*From <@{pair.mentee_id}>'s pre-work — what they want from this:* {esc(one_line(wants, 600))}")
+            context(
+                f"*From <@{pair.mentee_id}>'s pre-work — what they want from this:* "
+                f"{escape_mrkdwn(one_line(wants, 600))}"
+            )
         )
         relevant_hint = "Why it matters to the mentee's aims — link it to their pre-work (above)."
     blocks.append(
@@ -307,7 +299,7 @@ def goal_form(
 
 def progress_form(goal: Goal, *, pair: Pair, root_view_id: str, page: int) -> dict[str, Any]:
     blocks: list[Block] = [
-        section(f"*{esc(goal.title)}*\nNow: `{progress_bar(goal.progress)}` · due {day_text(goal.due_on)}"),
+        section(f"*{escape_mrkdwn(goal.title)}*\nNow: `{progress_bar(goal.progress)}` · due {day_text(goal.due_on)}"),
         {
             "type": "input",
             "block_id": PERCENT_BLOCK,
@@ -347,23 +339,23 @@ def progress_form(goal: Goal, *, pair: Pair, root_view_id: str, page: int) -> di
 def detail_view(goal: Goal, updates: Sequence[GoalUpdate], *, total_updates: int, today: date) -> dict[str, Any]:
     """The whole goal, SMART field by field, and its progress history (newest first)."""
     blocks: list[Block] = [
-        section(f"*{esc(goal.title)}*\n{status_text(goal, today)} · `{progress_bar(goal.progress)}`"),
+        section(f"*{escape_mrkdwn(goal.title)}*\n{status_text(goal, today)} · `{progress_bar(goal.progress)}`"),
     ]
     if goal.description:
-        blocks.append(section(f"*Specific:* {esc(goal.description)}"))
-    blocks.append(section(f"*Measurable:* {esc(goal.measurable)}"))
-    blocks.append(section(f"*Achievable:* {esc(goal.achievable)}"))
-    blocks.append(section(f"*Relevant:* {esc(goal.relevant)}"))
+        blocks.append(section(f"*Specific:* {escape_mrkdwn(goal.description)}"))
+    blocks.append(section(f"*Measurable:* {escape_mrkdwn(goal.measurable)}"))
+    blocks.append(section(f"*Achievable:* {escape_mrkdwn(goal.achievable)}"))
+    blocks.append(section(f"*Relevant:* {escape_mrkdwn(goal.relevant)}"))
     blocks.append(section(f"*Time-bound:* due {day_text(goal.due_on)}"))
-    blocks.append(context(f"Added by <@{goal.created_by}> {slack_time(goal.created_at)}"))
+    blocks.append(context(f"Added by <@{goal.created_by}> {slack_date(goal.created_at)}"))
     blocks.append(divider())
     blocks.append(section("*Progress history*"))
     if not updates:
         blocks.append(context("No progress updates yet."))
     for update in updates:
-        note = f"\n{esc(update.note)}" if update.note else ""
+        note = f"\n{escape_mrkdwn(update.note)}" if update.note else ""
         blocks.append(
-            section(f"`{progress_bar(update.progress)}` · <@{update.user_id}> · {slack_time(update.created_at)}{note}")
+            section(f"`{progress_bar(update.progress)}` · <@{update.user_id}> · {slack_date(update.created_at)}{note}")
         )
     if total_updates > len(updates):
         earlier = total_updates - len(updates)
@@ -375,18 +367,20 @@ def detail_view(goal: Goal, updates: Sequence[GoalUpdate], *, total_updates: int
 
 
 def added_note(goal: Goal, by: str) -> str:
-    return f":dart: <@{by}> added a goal: *{esc(one_line(goal.title, TITLE_MAX))}* (due {day_text(goal.due_on)})."
+    title = escape_mrkdwn(one_line(goal.title, TITLE_MAX))
+    return f":dart: <@{by}> added a goal: *{title}* (due {day_text(goal.due_on)})."
 
 
 def edited_note(goal: Goal, by: str) -> str:
-    return f":pencil2: <@{by}> edited the goal *{esc(one_line(goal.title, TITLE_MAX))}* (due {day_text(goal.due_on)})."
+    title = escape_mrkdwn(one_line(goal.title, TITLE_MAX))
+    return f":pencil2: <@{by}> edited the goal *{title}* (due {day_text(goal.due_on)})."
 
 
 def progress_note(goal: Goal, by: str, note: str) -> str:
-    said = f" — “{esc(one_line(note, 200))}”" if note.strip() else ""
-    title = esc(one_line(goal.title, TITLE_MAX))
+    said = f" — “{escape_mrkdwn(one_line(note, 200))}”" if note.strip() else ""
+    title = escape_mrkdwn(one_line(goal.title, TITLE_MAX))
     return f":chart_with_upwards_trend: <@{by}> updated *{title}*: {progress_bar(goal.progress)}{said}"
 
 
 def done_note(goal: Goal, by: str) -> str:
-    return f":tada: <@{by}> marked the goal *{esc(one_line(goal.title, TITLE_MAX))}* done. Well done!"
+    return f":tada: <@{by}> marked the goal *{escape_mrkdwn(one_line(goal.title, TITLE_MAX))}* done. Well done!"

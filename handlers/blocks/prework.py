@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.prework import FIELDS, QUESTIONS
 from handlers.blocks.common import Block, context, header, plain, section
+from handlers.blocks.format import escape_mrkdwn
 from handlers.blocks.limits import PLAIN_TEXT_INPUT_MAX, SECTION_TEXT_MAX, clip
 from storage.models import Pair, Prework
 
@@ -24,11 +25,6 @@ PLACEHOLDERS = {
     "brings": "e.g. 10 years of backend work; curiosity about product; a story about a failed launch",
     "expects": "e.g. honest feedback; that we both come prepared; that we keep what we share private",
 }
-
-
-def escape(text: str) -> str:
-    """User text made safe for mrkdwn: no accidental @channel, mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def prework_modal(pair: Pair, viewer: str, existing: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -77,7 +73,7 @@ def _answers(row: Prework) -> list[Block]:
     for field in FIELDS:
         question = QUESTIONS[field][0]
         label = f"*{question}*\n"
-        blocks.append(section(label + clip(escape(getattr(row, field)), SECTION_TEXT_MAX - len(label))))
+        blocks.append(section(label + clip(escape_mrkdwn(getattr(row, field)), SECTION_TEXT_MAX - len(label))))
     return blocks
 
 

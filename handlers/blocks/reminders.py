@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from bot.meetings import Slot
 from handlers.blocks.actions import items_overview
 from handlers.blocks.common import Block, actions, button, context, plain, section
+from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import clip
 from storage.models import ActionItem, Goal, Pair
 
@@ -21,16 +22,6 @@ STATUS_BLOCK = "reminder_status"
 ACTIONS_BLOCK = "reminder_actions"
 
 
-def slack_time(instant: datetime, fmt: str = "{date_short_pretty} at {time}") -> str:
-    """A time every reader sees in their own zone (Slack date formatting), with a UTC fallback."""
-    fallback = instant.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
-    return f"<!date^{int(instant.timestamp())}^{fmt}|{fallback}>"
-
-
-def slack_date(instant: datetime) -> str:
-    return slack_time(instant, "{date_short_pretty}")
-
-
 def meeting_title(slot: Slot) -> str:
     return f"Meeting {slot.number}" if slot.number else "Meeting"
 
@@ -38,7 +29,7 @@ def meeting_title(slot: Slot) -> str:
 def goals_text(goals: Sequence[Goal]) -> str:
     if not goals:
         return "_No active goals yet — `/mentor goals` to set one._"
-    lines = [f"• {clip(g.title, 150)} — {g.progress}% (due {g.due_on.isoformat()})" for g in goals[:10]]
+    lines = [f"• {escape_mrkdwn(clip(g.title, 150))} — {g.progress}% (due {g.due_on.isoformat()})" for g in goals[:10]]
     if len(goals) > 10:
         lines.append(f"…and {len(goals) - 10} more")
     return "\n".join(lines)
@@ -57,10 +48,12 @@ def reminder_message(
     show_actions: bool = True,
 ) -> tuple[str, list[Block]]:
     """The reminder: when, the roadmap theme, goals with progress, open follow-through, and three buttons."""
-    when = slack_time(slot.scheduled_at)
+    when = slack_date(slot.scheduled_at)
     moved = " (moved)" if slot.moved else ""
     length = f"({'moved; ' if slot.moved else ''}{slot.duration_minutes} min)"
-    theme_text = f"*Theme:* {clip(theme, 150)}" if theme else "*Theme:* _none set yet — `/mentor roadmap`_"
+    theme_text = (
+        f"*Theme:* {escape_mrkdwn(clip(theme, 150))}" if theme else "*Theme:* _none set yet — `/mentor roadmap`_"
+    )
     text = f"{meeting_title(slot)}: {theme or 'no theme set'} — {when}{moved}"
     intro = f":calendar: <@{pair.mentor_id}> <@{pair.mentee_id}> — *{meeting_title(slot)}* is {when} {length}."
     if location:
@@ -90,11 +83,11 @@ def skipped_reminder(
     *, slot: Slot, by: str, following: Slot | None, following_theme: str | None
 ) -> tuple[str, list[Block]]:
     """What a skipped meeting's reminder becomes: a short note and what comes next."""
-    text = f"Skipped: the meeting of {slack_time(slot.scheduled_at)}."
-    lines = [f":fast_forward: ~Meeting {slack_time(slot.scheduled_at)}~ — <@{by}> skipped this meeting."]
+    text = f"Skipped: the meeting of {slack_date(slot.scheduled_at)}."
+    lines = [f":fast_forward: ~Meeting {slack_date(slot.scheduled_at)}~ — <@{by}> skipped this meeting."]
     if following is not None:
-        theme = f" — theme: {clip(following_theme, 150)}" if following_theme else ""
-        lines.append(f"Next: *{meeting_title(following)}* {slack_time(following.scheduled_at)}{theme}.")
+        theme = f" — theme: {escape_mrkdwn(clip(following_theme, 150))}" if following_theme else ""
+        lines.append(f"Next: *{meeting_title(following)}* {slack_date(following.scheduled_at)}{theme}.")
     return text, [
         section("\n".join(lines)),
         {**context("Open items move to the next meeting."), "block_id": STATUS_BLOCK},

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.roadmap import THEME_MAX, RoadmapRow, suggested_theme
 from handlers.blocks.common import Block, actions, button, context, plain
+from handlers.blocks.format import escape_mrkdwn
 from handlers.blocks.limits import clip
 
 CALLBACK = "roadmap_form"
@@ -127,7 +128,7 @@ def block_ids_by_number(view: dict[str, Any]) -> dict[int, str]:
 def saved_note(by: str, themes: Mapping[int, str], numbers: Sequence[int]) -> str:
     """One line for the pair DM: who changed the roadmap and the themes now set."""
     listed = " · ".join(f"{n}: {' '.join(themes[n].split())}" for n in numbers if n in themes)
-    listed = listed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    listed = escape_mrkdwn(listed)
     span = f"meetings {numbers[0]}–{numbers[-1]}" if numbers else "the next meetings"
     body = f" — {listed}" if listed else " (no themes set)"
     return clip(f":world_map: <@{by}> updated your roadmap for {span}{body}", 600)
