@@ -32,8 +32,8 @@ from handlers.blocks.boundaries import (
     proposal_text,
     replaced_status,
 )
-from handlers.context import Invocation, invocation_from_action
-from handlers.prework import metadata_pair_id, read_inputs, submitter
+from handlers.context import Invocation, invocation_from_action, member_pair
+from handlers.views import metadata_pair_id, read_inputs, submitter
 from storage.db import session_scope
 from storage.models import Boundaries, BoundariesStatus, Pair
 
@@ -197,10 +197,8 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         inv = invocation_from_action(deps, body, respond, client)
-        with session_scope(deps.engine) as session:
-            pair = pair_for_member(session, team_id=inv.team_id, pair_id=action.get("value"), user_id=inv.user_id)
-        if isinstance(pair, Problem):
-            inv.problem(pair)
+        pair = member_pair(inv, action.get("value"))
+        if pair is None:
             return
         open_boundaries(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
 

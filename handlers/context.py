@@ -14,7 +14,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.pairs import Choice, resolve_pair
+from bot.pairs import Choice, pair_for_member, resolve_pair
 from bot.problems import Problem
 from handlers.blocks.pairing import choose_pair_blocks
 from storage.db import session_scope
@@ -93,6 +93,22 @@ def invocation_from_action(deps: Deps, body: dict[str, Any], respond: Respond | 
         respond=respond if body.get("response_url") else None,
         acked=True,
     )
+
+
+def member_pair(inv: Invocation, pair_id: object, *, require_active: bool = True) -> Pair | None:
+    """The pair an interaction names, if the caller is a member; otherwise tell them why not and return None."""
+    with session_scope(inv.deps.engine) as session:
+        pair = pair_for_member(
+            session,
+            team_id=inv.team_id,
+            pair_id=pair_id if isinstance(pair_id, int | str) else None,
+            user_id=inv.user_id,
+            require_active=require_active,
+        )
+    if isinstance(pair, Problem):
+        inv.problem(pair)
+        return None
+    return pair
 
 
 def run_for_pair(inv: Invocation, subcommand: str, handler: PairHandler) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,54 +24,14 @@ from handlers.blocks.prework import (
     updated_blocks,
     updated_text,
 )
-from handlers.context import Invocation, invocation_from_action
+from handlers.context import Invocation, invocation_from_action, member_pair
+from handlers.views import metadata_pair_id, read_inputs, submitter
 from storage.db import session_scope
 from storage.models import Pair
 
 logger = logging.getLogger(__name__)
 
 MEMBERS_ONLY = Problem("Pre-work is written by the two members of the pair themselves.")
-
-
-def read_inputs(view: Any, block_ids: Iterable[str]) -> dict[str, str | None]:
-    """The submitted value of each input block as a string (text, number, time, date or select), else None.
-
-    Crafted or malformed states (missing blocks, wrong types) read as None, never raise.
-    """
-    state = view.get("state") if isinstance(view, dict) else None
-    values = state.get("values") if isinstance(state, dict) else None
-    values = values if isinstance(values, dict) else {}
-    found: dict[str, str | None] = {}
-    for block_id in block_ids:
-        block = values.get(block_id)
-        element = next(iter(block.values()), None) if isinstance(block, dict) and block else None
-        value: object = None
-        if isinstance(element, dict):
-            option = element.get("selected_option")
-            if isinstance(option, dict):
-                value = option.get("value")
-            else:
-                value = element.get("selected_time") or element.get("selected_date") or element.get("value")
-        found[block_id] = value if isinstance(value, str) else None
-    return found
-
-
-def metadata_pair_id(view: Any) -> str | None:
-    """The pair id a modal was opened for (its private_metadata), or None if it's missing or garbled."""
-    raw = view.get("private_metadata") if isinstance(view, dict) else None
-    try:
-        data = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-    value = data.get("pair_id") if isinstance(data, dict) else None
-    return str(value) if isinstance(value, int | str) else None
-
-
-def submitter(body: dict[str, Any]) -> tuple[str, str]:
-    """(team id, user id) of a view_submission."""
-    user = body.get("user") or {}
-    team = body.get("team") or {}
-    return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
 
 
 def open_prework(deps: Deps, client: WebClient, *, trigger_id: str, pair: Pair, user_id: str) -> None:
@@ -152,10 +110,8 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         inv = invocation_from_action(deps, body, respond, client)
-        with session_scope(deps.engine) as session:
-            pair = pair_for_member(session, team_id=inv.team_id, pair_id=action.get("value"), user_id=inv.user_id)
-        if isinstance(pair, Problem):
-            inv.problem(pair)
+        pair = member_pair(inv, action.get("value"))
+        if pair is None:
             return
         open_prework(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
 
