@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage.db import session_scope
-from storage.models import Outbox, OutboxStatus
+from storage.models import Outbox, OutboxStatus, Pair
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,33 @@ class PlannedPost:
     pair_id: int | None = None
     thread_ts: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def to_pair_dm(
+        cls,
+        pair: Pair,
+        *,
+        key: str,
+        kind: str,
+        text: str,
+        not_before: datetime,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
+    ) -> PlannedPost:
+        """A post into the pair's group DM."""
+        if not pair.channel_id:
+            raise ValueError(f"pair {pair.id} has no group DM")
+        return cls(
+            delivery_key=key,
+            team_id=pair.team_id,
+            channel_id=pair.channel_id,
+            kind=kind,
+            text=text,
+            not_before=not_before,
+            blocks=blocks,
+            pair_id=pair.id,
+            thread_ts=thread_ts,
+        )
 
 
 def enqueue(session: Session, posts: Iterable[PlannedPost], *, now: datetime) -> int:

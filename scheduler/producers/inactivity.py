@@ -33,16 +33,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
         "how things are going. No pressure — if you met, press *Answer* on the last closing questions (or "
         "`/mentor wrapup`); if the rhythm doesn't fit any more, `/mentor boundaries` lets you change it."
     )
-    yield PlannedPost(
-        delivery_key=key,
-        team_id=pair.team_id,
-        channel_id=pair.channel_id,  # type: ignore[arg-type]
-        kind=KIND,
-        text=text,
-        blocks=[section(text)],
-        not_before=now,
-        pair_id=pair.id,
-    )
+    yield PlannedPost.to_pair_dm(pair, key=key, kind=KIND, text=text, blocks=[section(text)], not_before=now)
 
 
 def produce(session: Session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:

@@ -49,16 +49,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
         if not items:
             continue
         text, blocks = nudge_message(pair, user_id, items, now)
-        yield PlannedPost(
-            delivery_key=key,
-            team_id=pair.team_id,
-            channel_id=pair.channel_id,  # type: ignore[arg-type]
-            kind=KIND,
-            text=text,
-            blocks=blocks,
-            not_before=due,
-            pair_id=pair.id,
-        )
+        yield PlannedPost.to_pair_dm(pair, key=key, kind=KIND, text=text, blocks=blocks, not_before=due)
 
 
 def produce(session: Session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:
