@@ -134,7 +134,7 @@ def enqueue(session: Session, posts: Iterable[PlannedPost], *, now: datetime) ->
     return inserted
 
 
-def claim_due(engine: Engine, now: datetime, *, limit: int = CLAIM_BATCH) -> list[Outbox]:
+def claim_due(engine: Engine, now: datetime, *, limit: int = CLAIM_BATCH, pair_id: int | None = None) -> list[Outbox]:
     """Claim due rows for this process (pending ones, and ``sending`` ones whose claim expired)."""
     token = uuid.uuid4().hex
     due = (
@@ -149,6 +149,8 @@ def claim_due(engine: Engine, now: datetime, *, limit: int = CLAIM_BATCH) -> lis
         .order_by(col(Outbox.not_before), col(Outbox.id))
         .limit(limit)
     )
+    if pair_id is not None:
+        due = due.where(col(Outbox.pair_id) == pair_id)
     if engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     with session_scope(engine) as session:
@@ -269,8 +271,14 @@ def deliver_one(engine: Engine, client: WebClient, row: Outbox, now: datetime) -
     return True
 
 
-def deliver_due(engine: Engine, client_for_team: WebClient | Callable[[str], WebClient | None], now: datetime) -> int:
-    """Claim and post everything due; return how many posts reached Slack.
+def deliver_due(
+    engine: Engine,
+    client_for_team: WebClient | Callable[[str], WebClient | None],
+    now: datetime,
+    *,
+    pair_id: int | None = None,
+) -> int:
+    """Claim and post everything due (only one pair's, with ``pair_id``); return how many reached Slack.
 
     ``client_for_team`` is one client for every workspace, or a function giving each team's client.
     """
@@ -280,7 +288,7 @@ def deliver_due(engine: Engine, client_for_team: WebClient | Callable[[str], Web
     delivered = 0
     posters: dict[str, WebClient | None] = {}
     while True:
-        rows = claim_due(engine, now)
+        rows = claim_due(engine, now, pair_id=pair_id)
         if not rows:
             return delivered
         for row in rows:

@@ -80,7 +80,7 @@ def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
         )
         return
     inv.reply(f"Posted the closing questions in <#{pair.channel_id}>. Press *Answer* there.")
-    deliver_due(inv.deps.engine, inv.deps.client, now)
+    deliver_due(inv.deps.engine, inv.deps.client_for_team, now, pair_id=pair.id)
 
 
 PAIR_COMMANDS = {"wrapup": cmd_wrapup}
@@ -191,7 +191,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         # After the ack (Bolt answers Slack as soon as ack() is called): a lazy listener would start before
         # the answers above are committed, so the follow-up runs here.
-        deliver_due(deps.engine, deps.client, now)
+        deliver_due(deps.engine, deps.client_for_team, now, pair_id=pair.id)
         refresh_checkin_message(deps, client, checkin_id)  # type: ignore[arg-type]
 
     app.action("checkin_answer")(open_answer)

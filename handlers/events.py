@@ -67,7 +67,7 @@ def handle_thread_reply(deps: Deps, client: WebClient, body: dict[str, Any], eve
         ]
         enqueue(session, posts, now=now)
         checkin_id = checkin.id
-    deliver_due(deps.engine, deps.client, now)
+    deliver_due(deps.engine, deps.client_for_team, now, pair_id=pair.id)
     refresh_checkin_message(deps, client, checkin_id)  # type: ignore[arg-type]
     return True
 
