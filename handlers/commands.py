@@ -85,7 +85,7 @@ class CommandRouter:
         subcommand = self.subcommands.get(name)
         if subcommand is None:
             shown = name if len(name) <= 30 else name[:29] + "…"
-            self.send_help(inv, intro=f"Unknown subcommand `{shown}`.")
+            self.send_help(inv, intro=f"Sorry, `{shown}` is an unknown subcommand. Here is what I can do:")
             return
         if subcommand.run is None:
             inv.reply(f"`/mentor {name}` is not available yet. Try `/mentor help` for what you can do today.")

@@ -28,7 +28,7 @@ def test_empty_command_shows_help(bot: RunningBot) -> None:
 def test_unknown_subcommand_says_so_and_shows_help(bot: RunningBot) -> None:
     body = bot.slack.command("dance now").json()
     assert body["response_type"] == "ephemeral"
-    assert "Unknown subcommand `dance`" in body["text"]
+    assert "`dance` is an unknown subcommand" in body["text"]
     assert "/mentor help" in body["text"]
 
 
