@@ -39,6 +39,7 @@ def create_pair(
     if mentor_id == mentee_id:
         return Problem("A mentor and a mentee must be two different people.")
     existing = live_pair_between(session, team_id=team_id, mentor_id=mentor_id, mentee_id=mentee_id)
+    existing = existing or live_pair_between(session, team_id=team_id, mentor_id=mentee_id, mentee_id=mentor_id)
     if existing is not None:
         return Problem(
             f"<@{mentor_id}> and <@{mentee_id}> are already paired (status: {existing.status}). "

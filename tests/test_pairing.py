@@ -246,3 +246,10 @@ def test_a_crafted_pair_choice_for_someone_elses_pair_is_refused(bot: RunningBot
     )
     (reply,) = bot.fake.wait_for_responses()
     assert "not part of this pair" in reply["text"]
+
+
+def test_the_same_two_people_with_roles_swapped_are_refused_while_paired(bot: RunningBot) -> None:
+    pair_via_command(bot)
+    body = bot.slack.command(f"pair <@{MENTEE}> <@{MENTOR}>", user_id=ADMIN).json()
+    assert "already paired" in body["text"]
+    assert len(pairs(bot)) == 1
