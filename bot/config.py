@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.db import normalize_url
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///mentor.db"
 DEFAULT_PORT = 3000
@@ -80,7 +82,7 @@ def _api_url(env: Mapping[str, str]) -> str:
 
 
 def _database_url(env: Mapping[str, str]) -> str:
-    value = _get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL
+    value = normalize_url(_get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL)
     try:
         make_url(value)
     except ArgumentError:

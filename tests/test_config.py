@@ -71,3 +71,9 @@ def test_main_exits_2_with_one_line_and_no_traceback(capsys: pytest.CaptureFixtu
     assert err.count("\n") == 1
     assert "SLACK_BOT_TOKEN" in err
     assert "Traceback" not in err
+
+
+def test_plain_postgres_urls_use_the_shipped_psycopg_driver() -> None:
+    for url in ("postgres://u:p@db/mentor", "postgresql://u:p@db/mentor"):
+        assert load_settings(GOOD | {"DATABASE_URL": url}).database_url == "postgresql+psycopg://u:p@db/mentor"
+    assert load_settings(GOOD | {"DATABASE_URL": "sqlite:///x.db"}).database_url == "sqlite:///x.db"

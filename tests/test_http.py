@@ -75,3 +75,16 @@ def test_url_verification_challenge_is_echoed(bot: RunningBot) -> None:
     )
     assert response.status == 200
     assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.text
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(deps, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import create_app
+    from bot.server import serving_in_thread
+    from storage.db import make_engine
+
+    missing = make_engine(f"sqlite:///{tmp_path}/no/such/dir/mentor.db")
+    app = create_app(deps.settings, client=deps.client, engine=missing)
+    with serving_in_thread(app, missing) as url:
+        response = http_request(url + "/healthz")
+    assert response.status == 503
+    assert response.json()["database"] is False
