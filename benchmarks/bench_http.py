@@ -49,7 +49,11 @@ def main() -> None:
             database_url=url,
         )
         deps = build_deps(settings, engine=engine)
-        with serving_in_thread(create_app(settings, client=deps.client, engine=engine), engine) as url:
+        with serving_in_thread(
+            create_app(settings, client=deps.client, engine=engine),
+            engine,
+            signing_secret=settings.slack_signing_secret,
+        ) as url:
             sender = SlackSender(url, response_url=fake.response_url())
             sequential = [timed(sender) for _ in range(args.requests)]
             with ThreadPoolExecutor(max_workers=8) as pool:

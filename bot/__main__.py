@@ -102,7 +102,7 @@ def run_serve(settings: Settings) -> int:
             logger.info("starting in Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
-            server = make_server(app, deps.engine, port=settings.port)
+            server = make_server(app, deps.engine, signing_secret=settings.slack_signing_secret, port=settings.port)
             logger.info("listening on http://0.0.0.0:%s (POST /slack/events, GET /healthz)", settings.port)
             server.run()
     except KeyboardInterrupt:

@@ -8,9 +8,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,8 +40,41 @@ def database_ok(engine: Engine) -> bool:
         return False
 
 
-def make_wsgi_app(app: App, engine: Engine) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    slack_handler = SlackRequestHandler(app, path="/slack/events")
+def _is_malformed(body: str, content_type: str) -> bool:
+    """A body Bolt cannot parse: JSON that is not an object, or an interactivity ``payload`` that is not."""
+    try:
+        if content_type.startswith("application/json"):
+            return not isinstance(json.loads(body or "null"), dict)
+        fields = parse_qs(body)
+        if "payload" in fields:
+            return not isinstance(json.loads(fields["payload"][0]), dict)
+    except ValueError:
+        return True
+    return False
+
+
+class GuardedSlackRequestHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, answering malformed bodies with 400 (401 when unsigned) instead of a 500."""
+
+    def __init__(self, app: App, *, signing_secret: str | None, path: str = "/slack/events") -> None:
+        super().__init__(app, path=path)
+        self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        body = request.get_body()
+        headers = request.get_headers()
+        content_type = str(headers.get("content-type") or "")
+        if _is_malformed(body, content_type):
+            signed = self.verifier is not None and self.verifier.is_valid_request(body, headers)
+            return BoltResponse(status=400 if signed else 401, body="bad request" if signed else "")
+        # The body stream is read once; hand Bolt what we read.
+        return self.app.dispatch(BoltRequest(body=body, query=request.query_string, headers=headers))
+
+
+def make_wsgi_app(
+    app: App, engine: Engine, *, signing_secret: str | None = None
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    slack_handler = GuardedSlackRequestHandler(app, signing_secret=signing_secret, path="/slack/events")
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -53,10 +91,12 @@ def make_wsgi_app(app: App, engine: Engine) -> Callable[[dict[str, Any], StartRe
     return wsgi
 
 
-def make_server(app: App, engine: Engine, *, host: str = "0.0.0.0", port: int = 3000) -> Any:
+def make_server(
+    app: App, engine: Engine, *, signing_secret: str | None, host: str = "0.0.0.0", port: int = 3000
+) -> Any:
     """A waitress server (production-grade, multi-threaded); ``port=0`` picks a free port."""
     return create_server(
-        make_wsgi_app(app, engine),
+        make_wsgi_app(app, engine, signing_secret=signing_secret),
         host=host,
         port=port,
         threads=8,
@@ -89,9 +129,11 @@ def stop_server(server: Any, thread: threading.Thread | None = None, timeout: fl
 
 
 @contextmanager
-def serving_in_thread(app: App, engine: Engine, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serving_in_thread(
+    app: App, engine: Engine, *, signing_secret: str | None, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[str]:
     """Serve in a background thread (tests, benchmarks); yields the base URL, stops cleanly on exit."""
-    server = make_server(app, engine, host=host, port=port)
+    server = make_server(app, engine, signing_secret=signing_secret, host=host, port=port)
     thread = threading.Thread(target=server.run, daemon=True, name="mentor-bot-http")
     thread.start()
     try:

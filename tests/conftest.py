@@ -133,5 +133,5 @@ class RunningBot:
 def bot(deps: Deps, fake_slack: FakeSlack) -> Iterator[RunningBot]:
     """The bot served over real HTTP by waitress on a free port, talking to the fake Slack."""
     app = create_app(deps.settings, client=deps.client, engine=deps.engine, clock=deps.clock)
-    with serving_in_thread(app, deps.engine) as url:
+    with serving_in_thread(app, deps.engine, signing_secret=deps.settings.slack_signing_secret) as url:
         yield RunningBot(url, deps, fake_slack, SlackSender(url, response_url=fake_slack.response_url()))

@@ -54,7 +54,7 @@ def test_unexpected_error_shows_an_apology_with_an_error_id_and_logs_it(
         raise RuntimeError("boom")
 
     app.command("/explode")(explode)
-    with serving_in_thread(app, deps.engine) as url:
+    with serving_in_thread(app, deps.engine, signing_secret=deps.settings.slack_signing_secret) as url:
         sender = SlackSender(url, response_url=fake_slack.response_url())
         body = sender.command_body("now").replace("%2Fmentor", "%2Fexplode")
         assert sender.post(body, "application/x-www-form-urlencoded").status == 200

@@ -84,7 +84,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(deps, tmp_path) ->
 
     missing = make_engine(f"sqlite:///{tmp_path}/no/such/dir/mentor.db")
     app = create_app(deps.settings, client=deps.client, engine=missing)
-    with serving_in_thread(app, missing) as url:
+    with serving_in_thread(app, missing, signing_secret=deps.settings.slack_signing_secret) as url:
         response = http_request(url + "/healthz")
     assert response.status == 503
     assert response.json()["database"] is False

@@ -28,7 +28,9 @@ def oauth_bot(fake_slack: FakeSlack, database_url: str, engine) -> Iterator[tupl
         fake_slack, database_url, slack_bot_token=None, slack_client_id="111.222", slack_client_secret="shh"
     )
     deps = build_deps(settings, engine=engine)
-    with serving_in_thread(create_app(settings, client=deps.client, engine=engine), engine) as url:
+    with serving_in_thread(
+        create_app(settings, client=deps.client, engine=engine), engine, signing_secret=settings.slack_signing_secret
+    ) as url:
         yield url, deps
 
 
