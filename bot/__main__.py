@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from types import FrameType
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import Engine
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -52,14 +53,33 @@ def _configure_logging() -> None:
         level=os.environ.get("LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-step INFO lines are noise here
+
+
+class DatabaseUnreachable(Exception):
+    """The database in DATABASE_URL cannot be reached; ``str()`` is the one line for the operator."""
+
+
+def prepare_database(engine: Engine) -> None:
+    """Apply the migrations; an unreachable database becomes one clear line, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from storage.migrate import upgrade
+
+    try:
+        upgrade(engine)
+    except OperationalError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise DatabaseUnreachable(
+            f"DATABASE_URL cannot be reached ({where}: {reason}): start the database or fix DATABASE_URL"
+        ) from None
 
 
 def run_migrate(settings: Settings) -> int:
     from storage.db import make_engine
-    from storage.migrate import upgrade
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    prepare_database(make_engine(settings.database_url))
     logger.info("database is at the newest schema")
     return 0
 
@@ -67,10 +87,9 @@ def run_migrate(settings: Settings) -> int:
 def run_tick(settings: Settings, now: datetime | None) -> int:
     from bot.app import build_deps
     from scheduler.tick import tick
-    from storage.migrate import upgrade
 
     deps = build_deps(settings)
-    upgrade(deps.engine)
+    prepare_database(deps.engine)
     result = tick(now or deps.now(), deps)
     print(f"tick: {result.planned} planned, {result.delivered} delivered")
     return 0
@@ -87,10 +106,9 @@ def run_serve(settings: Settings) -> int:
     from bot.app import build_deps, create_app
     from bot.server import make_server
     from scheduler import build_scheduler
-    from storage.migrate import upgrade
 
     deps = build_deps(settings)
-    upgrade(deps.engine)
+    prepare_database(deps.engine)
     app = create_app(settings, client=deps.client, engine=deps.engine, clock=deps.clock)
     scheduler = build_scheduler(deps)
     scheduler.start()
@@ -121,11 +139,15 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         print(f"mentor-bot: configuration error: {error}", file=sys.stderr)
         return 2
     _configure_logging()
-    if command == "migrate":
-        return run_migrate(settings)
-    if command == "tick":
-        return run_tick(settings, args.now)
-    return run_serve(settings)
+    try:
+        if command == "migrate":
+            return run_migrate(settings)
+        if command == "tick":
+            return run_tick(settings, args.now)
+        return run_serve(settings)
+    except DatabaseUnreachable as error:
+        print(f"mentor-bot: configuration error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

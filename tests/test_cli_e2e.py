@@ -167,3 +167,12 @@ def test_tick_killed_after_slack_took_the_post_does_not_post_it_again(
     assert result.returncode == 0, result.stderr
     assert len(fake_slack.posts("G0E2E")) == 1
     assert "1 delivered" in result.stdout
+
+
+def test_unreachable_database_exits_2_with_one_line_naming_database_url(tmp_path: Path) -> None:
+    env = bot_env(SLACK_BOT_TOKEN=VALID_TOKEN, DATABASE_URL=f"sqlite:///{tmp_path}/missing/dir/mentor.db")
+    result = run_bot(["migrate"], tmp_path, env)
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
