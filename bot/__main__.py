@@ -103,6 +103,8 @@ def _stop_on_sigterm() -> None:
 
 
 def run_serve(settings: Settings) -> int:
+    from slack_sdk.errors import SlackApiError
+
     from bot.app import build_deps, create_app
     from bot.server import make_server
     from scheduler import build_scheduler
@@ -118,7 +120,16 @@ def run_serve(settings: Settings) -> int:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             logger.info("starting in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            try:
+                SocketModeHandler(app, settings.slack_app_token).start()
+            except SlackApiError as error:
+                code = error.response.get("error") if error.response is not None else error
+                print(
+                    f"mentor-bot: configuration error: SLACK_APP_TOKEN was refused by Slack ({code}): "
+                    "create an app-level token with connections:write and enable Socket Mode",
+                    file=sys.stderr,
+                )
+                return 2
         else:
             server = make_server(app, deps.engine, signing_secret=settings.slack_signing_secret, port=settings.port)
             logger.info("listening on http://0.0.0.0:%s (POST /slack/events, GET /healthz)", settings.port)

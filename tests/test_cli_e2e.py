@@ -176,3 +176,19 @@ def test_unreachable_database_exits_2_with_one_line_naming_database_url(tmp_path
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_socket_mode_with_a_refused_app_token_exits_2_naming_it(
+    tmp_path: Path, fake_slack: FakeSlack, database_url: str
+) -> None:
+    env = bot_env(
+        SLACK_BOT_TOKEN=VALID_TOKEN,
+        SLACK_APP_TOKEN="xapp-not-valid",
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=database_url,
+    )
+    result = run_bot([], tmp_path, env)
+    assert result.returncode == 2, result.stderr
+    assert "configuration error: SLACK_APP_TOKEN was refused" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert fake_slack.calls("apps.connections.open")
