@@ -84,12 +84,20 @@ def _api_url(env: Mapping[str, str]) -> str:
 def _database_url(env: Mapping[str, str]) -> str:
     value = normalize_url(_get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL)
     try:
-        make_url(value)
+        dialect = make_url(value).get_dialect()  # an unknown dialect ("nonsense://") is an ArgumentError too
     except ArgumentError:
         raise ConfigError(
             "DATABASE_URL",
             f"is not a SQLAlchemy URL ({value!r})",
             "use e.g. sqlite:///mentor.db or postgresql+psycopg://user:pass@host/db",
+        ) from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as error:
+        raise ConfigError(
+            "DATABASE_URL",
+            f"needs a database driver that is not installed ({error.name or error})",
+            "use sqlite:///mentor.db or postgresql+psycopg://user:pass@host/db, or install that driver",
         ) from None
     return value
 

@@ -12,8 +12,8 @@ def split_command(text: str | None) -> tuple[str, str]:
     stripped = (text or "").strip()
     if not stripped:
         return "", ""
-    head, _, rest = stripped.partition(" ")
-    return head.lower(), rest.strip()
+    head, *rest = stripped.split(None, 1)  # any whitespace: users type tabs and newlines too
+    return head.lower(), rest[0].strip() if rest else ""
 
 
 def parse_mentions(text: str | None) -> list[str]:
