@@ -10,11 +10,16 @@ def _fields(*pairs: tuple[str, str]) -> Block:
     return {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"} for k, v in pairs]}
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def report_text(report: ProgramReport) -> str:
     rate = f"{report.answer_rate:.0%}" if report.answer_rate is not None else "n/a"
     p = report.pairs_by_status
     return (
-        f"Program report: {p['active']} active pairs, {report.meetings_held} meetings held, "
+        f"Program report: {_count(p['active'], 'active pair')}, "
+        f"{_count(report.meetings_held, 'meeting')} held, "
         f"{report.goals_met} of {report.goals_total} goals met, check-in answer rate {rate}."
     )
 
