@@ -217,7 +217,7 @@ def goal_statuses(bot: RunningBot, pair_id: int) -> dict[str, tuple[str, int]]:
 # ---- the journey ---------------------------------------------------------------------------------------
 
 
-def onboard(bot: RunningBot) -> tuple[int, str]:
+def onboard(bot: RunningBot, agreed: dict[str, str] | None = None) -> tuple[int, str]:
     """Pairing, accepting, pre-work and boundaries, all through Slack; returns (pair id, pair DM)."""
     pair = pair_via_command(bot, MENTOR, MENTEE)
     channel = pair.channel_id or ""
@@ -263,7 +263,7 @@ def onboard(bot: RunningBot) -> tuple[int, str]:
     assert len(first) == 1 and button_labels(first[0]) == ["Agree", "Propose changes"]
     change = press_opening(bot, MENTOR, channel, first[0], "boundaries_change")
     assert inputs_of(change)["start_time"]["element"]["initial_time"] == "10:00"
-    assert submit(bot, MENTOR, change, BOUNDARIES) is None
+    assert submit(bot, MENTOR, change, agreed or BOUNDARIES) is None
     second = bot.fake.wait_for(
         lambda f: [
             m for m in f.messages(channel) if "proposes these boundaries" in rendered(m) and m["ts"] != first[0]["ts"]
@@ -273,7 +273,7 @@ def onboard(bot: RunningBot) -> tuple[int, str]:
     press(bot, MENTEE, channel, second[0], "boundaries_agree")
     agreed = bot.fake.wait_for(lambda f: [p for p in f.posts(channel) if p["text"].startswith("Boundaries agreed")])
     assert len(agreed) == 1
-    assert "Replaced by version 2" in rendered(message_at(bot, channel, first[0]["ts"]))
+    bot.fake.wait_for(lambda f: "Replaced by version 2" in rendered(message_at(bot, channel, first[0]["ts"])))
     bot.fake.wait_for_calls("files.completeUploadExternal")  # the .ics of the series
     return pair.id or 0, channel
 
@@ -525,14 +525,14 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     before = len(bot.fake.posts(channel))
     reply = command(bot, "wrapup", MENTEE, channel)
     assert reply["text"] == f"Posted the closing questions in <#{channel}>. Press *Answer* there."
-    (wrapup,) = bot.fake.wait_for(lambda f: f.posts(channel)[before:])
+    (wrapup,) = bot.fake.wait_for(lambda f: [p for p in f.posts(channel)[before:] if key_of(p).startswith("wrapup:")])
     for question in THREE_QUESTIONS:
         assert question in rendered(wrapup)
     assert button_labels(wrapup) == ["Answer"]
     assert "Draft the slides" in rendered(wrapup) and "Rehearse the talk twice" not in rendered(wrapup)  # open only
     again = command(bot, "wrapup", MENTOR, channel)
     assert "already in your pair DM" in again["text"]
-    assert len(bot.fake.posts(channel)) == before + 1
+    assert len([p for p in bot.fake.posts(channel)[before:] if key_of(p).startswith("wrapup:")]) == 1
 
     # The admin's figures: counts only, nothing of what the pair wrote.
     report = command(bot, "report", ADMIN, "C0GENERAL")
@@ -589,3 +589,39 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
             assert 8 <= instant.astimezone(ZoneInfo("America/New_York")).hour < 12, (key, instant)
         else:
             assert in_shared_hours(instant), (key, instant)
+
+
+def test_an_early_meeting_is_announced_the_evening_before_when_both_can_still_be_reached(bot: RunningBot) -> None:
+    # Thursdays 08:00 New York (13:00 UTC). An hour before, Tom's hours haven't started; the last moment both can
+    # be reached is the evening before, just before Maria's hours close (16:00 UTC, 17:00 Berlin).
+    pair_id, channel = onboard(bot, {**BOUNDARIES, "start_time": "08:00"})
+    clock = Timeline(bot, channel)
+    clock.every(utc(2026, 11, 26, 9, 30), utc(2026, 12, 2, 15, 30), step=timedelta(hours=1))
+    assert [key_of(p) for _, p in clock.posted_at] == [f"checkin:{pair_id}:1"]  # meeting 1 was agreed that morning
+    assert clock.posted_at[0][0] == utc(2026, 11, 26, 14, 30)
+    (reminder,) = clock.at(utc(2026, 12, 2, 15, 50))
+    assert "Meeting 2" in rendered(reminder) and "/mentor roadmap" in rendered(reminder)  # no roadmap saved yet
+    assert f"<!date^{int(utc(2026, 12, 3, 13, 0).timestamp())}^" in rendered(reminder)
+    clock.every(utc(2026, 12, 2, 16, 0), utc(2026, 12, 3, 14, 10), step=timedelta(minutes=10))
+    assert [key_of(p)[:8] for _, p in clock.posted_at[2:]] == ["checkin:"]  # 10 min after the meeting's end
+    assert clock.posted_at[2][0] == utc(2026, 12, 3, 14, 10)
+
+    # Tom adds an item by hand from /mentor actions; an empty one is a field error.
+    listing = command(bot, "actions", MENTEE, channel)
+    assert "Add an item" in button_labels(listing)
+    form = press_opening(bot, MENTEE, channel, {"ts": "1800000000.000100", "text": "", **listing}, "items_add")
+    assert set(field_errors(bot, MENTEE, form, {})) == {"items_text"}
+    assert submit(bot, MENTEE, form, {"items_text": "Ask Ana for an intro", "items_kind": "action"}) is None
+    bot.fake.wait_for(lambda f: [i for i in items(bot.engine, pair_id) if i.text == "Ask Ana for an intro"])
+
+    # Meeting 4 (17 Dec) closes with the relationship questions too.
+    for week in (9, 16):
+        clock.every(utc(2026, 12, week, 15, 50), utc(2026, 12, week + 1, 14, 10), step=timedelta(hours=2))
+        clock.at(utc(2026, 12, week + 1, 14, 10))
+    fourth = [p for _, p in clock.posted_at if key_of(p).startswith("checkin:")][-1]
+    assert "What changes should we make?" in rendered(fourth) and "Which areas should we focus on?" in rendered(fourth)
+    keys = [key_of(p) for _, p in clock.posted_at]
+    assert len(keys) == len(set(keys)), keys
+    for instant, post in clock.posted_at:
+        if not key_of(post).startswith("nudge:"):
+            assert in_shared_hours(instant), (key_of(post), instant)
