@@ -29,7 +29,7 @@ from bot.followthrough import open_items
 from bot.meetings import next_meeting, sync_meetings, wrapup_meeting
 from bot.outbox import PlannedPost, deliver_due, enqueue
 from bot.pairs import pair_for_member
-from bot.problems import Problem
+from bot.problems import NOT_IN_PAIR, Problem
 from handlers.blocks.checkins import (
     ANSWER_CALLBACK,
     answer_modal,
@@ -48,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
     """Post the end-of-session questions into the pair DM now (once per meeting, or per minute off-schedule)."""
+    if not pair.has_member(inv.user_id):  # an admin in the pair DM is not a member
+        inv.problem(NOT_IN_PAIR)
+        return
     if not pair.channel_id:
         inv.reply("Your pair has no group DM yet, so there's nowhere to post the questions.")
         return

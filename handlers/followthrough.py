@@ -20,7 +20,7 @@ from bot.followthrough import (
 )
 from bot.meetings import next_meeting
 from bot.pairs import pair_for_member
-from bot.problems import Problem
+from bot.problems import NOT_IN_PAIR, Problem
 from handlers.blocks.actions import (
     ADD_ACTION,
     ADD_CALLBACK,
@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 def cmd_actions(inv: Invocation, pair: Pair) -> None:
     """The caller's open items for the pair, each with Done and Snooze a week."""
+    if not pair.has_member(inv.user_id):  # an admin in the pair DM is not a member
+        inv.problem(NOT_IN_PAIR)
+        return
     with session_scope(inv.deps.engine) as session:
         items = open_items(session, pair.id, owner_id=inv.user_id)  # type: ignore[arg-type]
     text, blocks = actions_list(pair, inv.user_id, items, inv.deps.now())

@@ -139,6 +139,13 @@ def db_snapshot(bot: RunningBot) -> str:
         return "\n".join(rows)
 
 
+def started(bot: RunningBot, pending: Pair) -> Pair:
+    """Both accept; returns once "You're both in!" is in the pair DM (the last thing accepting does)."""
+    pair = activate(bot, pending)
+    bot.fake.wait_for(lambda f: any(p["text"].startswith("You're both in") for p in f.posts(pair.channel_id)))
+    return pair
+
+
 def pair_of(bot: RunningBot, mentor: str, mentee: str) -> Pair:
     return next(p for p in all_pairs(bot) if (p.mentor_id, p.mentee_id) == (mentor, mentee))
 
@@ -203,8 +210,8 @@ def test_subcommand_separated_by_a_tab_or_newline_still_works(bot: RunningBot) -
 
 def test_member_of_several_pairs_outside_a_pair_dm_is_asked_which_pair(bot: RunningBot) -> None:
     bot.fake.add_user(SECOND_MENTEE, name="sam", tz="Europe/Paris")
-    first = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
-    second = activate(bot, pair_via_command(bot, MENTOR, SECOND_MENTEE))
+    first = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    second = started(bot, pair_via_command(bot, MENTOR, SECOND_MENTEE))
     seen = ask(bot, "actions", user_id=MENTOR, channel_id="C0001")
     assert "which" in seen.lower()
     assert f"<@{MENTEE}>" in seen and f"<@{SECOND_MENTEE}>" in seen  # each pair named by the other person
@@ -225,7 +232,7 @@ def test_member_of_several_pairs_outside_a_pair_dm_is_asked_which_pair(bot: Runn
 
 @pytest.mark.parametrize("sub", ["prework", "boundaries", "goals", "roadmap", "actions", "wrapup", "end", "export"])
 def test_someone_in_no_pair_is_refused_and_sees_nothing_of_any_pair(bot: RunningBot, sub: str) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     before = db_snapshot(bot)
     views, posts = len(bot.fake.calls("views.open")), len(bot.fake.posts())
     uploads = len(bot.fake.calls("files.completeUploadExternal"))
@@ -238,7 +245,7 @@ def test_someone_in_no_pair_is_refused_and_sees_nothing_of_any_pair(bot: Running
 
 
 def test_admin_only_subcommands_are_refused_to_members(bot: RunningBot) -> None:
-    activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    started(bot, pair_via_command(bot, MENTOR, MENTEE))
     views = len(bot.fake.calls("views.open"))
     for sub in ("import", "report"):
         assert "admin" in ask(bot, sub, user_id=MENTOR).lower()
@@ -246,7 +253,7 @@ def test_admin_only_subcommands_are_refused_to_members(bot: RunningBot) -> None:
 
 
 def test_admin_report_and_import_answer_admins(bot: RunningBot) -> None:
-    activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    started(bot, pair_via_command(bot, MENTOR, MENTEE))
     seen = ask(bot, "report", user_id=ADMIN)
     assert "pair" in seen.lower()
     before = len(bot.fake.calls("views.open"))
@@ -255,7 +262,7 @@ def test_admin_report_and_import_answer_admins(bot: RunningBot) -> None:
 
 
 def test_end_needs_a_confirmation_before_anything_changes(bot: RunningBot) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     before = db_snapshot(bot)
     seen = ask(bot, "end", user_id=MENTEE, channel_id=pair.channel_id or "")
     assert "confirm" in seen.lower()
@@ -340,7 +347,7 @@ def test_app_home_opened_with_enterprise_envelope_is_acked_fast(bot: RunningBot)
 
 
 def test_the_bots_own_messages_and_other_channels_messages_are_ignored(bot: RunningBot) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     before, calls = db_snapshot(bot), len(bot.fake.calls())
     own = {
         "type": "message",
@@ -366,7 +373,7 @@ def test_the_bots_own_messages_and_other_channels_messages_are_ignored(bot: Runn
 
 
 def test_malformed_payloads_are_not_server_errors_and_change_nothing(bot: RunningBot) -> None:
-    activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    started(bot, pair_via_command(bot, MENTOR, MENTEE))
     before = db_snapshot(bot)
     bad = [
         ("payload=not-json", "application/x-www-form-urlencoded"),
@@ -392,7 +399,7 @@ def _ids(bot: RunningBot, model: Any, pair_id: int) -> list[int]:
 
 def test_buttons_naming_another_pairs_ids_are_refused_and_change_nothing(bot: RunningBot) -> None:
     bot.fake.add_user(SECOND_MENTEE, name="sam", tz="Europe/Paris")
-    victim = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    victim = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     agreed = agree_through_the_ui(bot, victim)
     start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
     tick(start + timedelta(minutes=75), bot.deps)  # the victim pair has meetings and a check-in now
@@ -424,7 +431,7 @@ def test_buttons_naming_another_pairs_ids_are_refused_and_change_nothing(bot: Ru
         "item": _ids(bot, ActionItem, victim.id or 0),
     }
     assert all(ids.values()), ids
-    outsider_pair = activate(bot, pair_via_command(bot, ADMIN, SECOND_MENTEE))
+    outsider_pair = started(bot, pair_via_command(bot, ADMIN, SECOND_MENTEE))
     before = db_snapshot(bot)
     posts = len(bot.fake.posts())
     views = len(bot.fake.calls("views.open"))
@@ -450,7 +457,7 @@ def test_buttons_naming_another_pairs_ids_are_refused_and_change_nothing(bot: Ru
 
 
 def test_oversized_text_in_a_modal_is_a_field_error_and_saves_nothing(bot: RunningBot) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     before_views = len(bot.fake.calls("views.open"))
     command(bot, "boundaries", user_id=MENTOR, channel_id=pair.channel_id or "")
     view = opened_view(bot, before_views)
@@ -467,7 +474,7 @@ def test_oversized_text_in_a_modal_is_a_field_error_and_saves_nothing(bot: Runni
 
 
 def test_a_submission_by_someone_outside_the_pair_is_refused(bot: RunningBot) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     before_views = len(bot.fake.calls("views.open"))
     command(bot, "boundaries", user_id=MENTOR, channel_id=pair.channel_id or "")
     view = opened_view(bot, before_views)
@@ -479,7 +486,7 @@ def test_a_submission_by_someone_outside_the_pair_is_refused(bot: RunningBot) ->
 
 
 def test_a_modal_button_with_a_crafted_view_of_another_pair_is_refused(bot: RunningBot) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     before_views = len(bot.fake.calls("views.open"))
     command(bot, "goals", user_id=MENTOR, channel_id=pair.channel_id or "")
     view = opened_view(bot, before_views)
@@ -498,11 +505,11 @@ def test_a_modal_button_with_a_crafted_view_of_another_pair_is_refused(bot: Runn
 # ---- the scheduler, after boundaries agreed through the UI ---------------------------------------
 
 
-def agree_through_the_ui(bot: RunningBot, pair: Pair) -> Boundaries:
+def agree_through_the_ui(bot: RunningBot, pair: Pair, inputs: dict[str, str] | None = None) -> Boundaries:
     before = len(bot.fake.calls("views.open"))
     command(bot, "boundaries", user_id=MENTOR, channel_id=pair.channel_id or "")
     view = opened_view(bot, before)
-    response = bot.slack.interactive(view_submission(user_id=MENTOR, view=view, inputs=BOUNDARIES))
+    response = bot.slack.interactive(view_submission(user_id=MENTOR, view=view, inputs=inputs or BOUNDARIES))
     assert response.status == 200 and not response.body, response.text
 
     def proposed(_: FakeSlack) -> Boundaries | None:
@@ -516,7 +523,10 @@ def agree_through_the_ui(bot: RunningBot, pair: Pair) -> Boundaries:
         with session_scope(bot.engine) as session:
             return session.exec(select(Boundaries).where(Boundaries.status == BoundariesStatus.AGREED)).first()
 
-    return bot.fake.wait_for(agreed)
+    row = bot.fake.wait_for(agreed)
+    bot.fake.wait_for(lambda f: any(p["text"].startswith("Boundaries agreed") for p in f.posts(pair.channel_id)))
+    bot.fake.wait_for_calls("files.completeUploadExternal")  # the .ics, the last thing the agreement does
+    return row
 
 
 def set_first_theme_through_the_ui(bot: RunningBot, pair: Pair, theme: str) -> None:
@@ -542,7 +552,7 @@ def dm_texts(bot: RunningBot, channel: str, after: int) -> list[str]:
 
 def test_scheduler_posts_after_boundaries_agreed_in_slack(bot: RunningBot) -> None:
     bot.deps.clock.set(datetime(2026, 11, 26, 9, 0, tzinfo=UTC))  # type: ignore[attr-defined]
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     agreed = agree_through_the_ui(bot, pair)
     assert agreed.first_meeting_on is not None
     set_first_theme_through_the_ui(bot, pair, "Negotiating a raise")
@@ -577,7 +587,7 @@ def test_scheduler_posts_after_boundaries_agreed_in_slack(bot: RunningBot) -> No
 
 
 def test_contact_hours_hold_posts_until_the_next_allowed_time(bot: RunningBot) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     agree_through_the_ui(bot, pair)
     channel = pair.channel_id or ""
     seen = len(bot.fake.posts(channel))
@@ -613,7 +623,7 @@ def test_cli_help_lists_commands(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_cli_tick_twice_for_the_same_instant_posts_nothing_twice(bot: RunningBot, tmp_path: Path) -> None:
-    pair = activate(bot, pair_via_command(bot, MENTOR, MENTEE))
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     agree_through_the_ui(bot, pair)
     channel = pair.channel_id or ""
     env = {"SLACK_BOT_TOKEN": VALID_TOKEN, "SLACK_API_URL": bot.fake.api_url, "DATABASE_URL": str(bot.engine.url)}
@@ -644,3 +654,235 @@ def test_cli_configuration_errors_exit_2_with_one_line_naming_the_variable(
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert variable in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+# ---- more edges a Slack user runs into --------------------------------------------------------------
+
+
+def thread_reply(pair: Pair, user: str, text: str, thread_ts: str, ts: str) -> dict[str, Any]:
+    """message.mpim thread reply as message_mpim_thread_reply.json shows it (parent_user_id = the bot)."""
+    return {
+        "type": "message",
+        "client_msg_id": f"5f0c3d1e-0000-4000-8000-{int(float(ts) * 1000) % 10**12:012d}",
+        "channel": pair.channel_id,
+        "channel_type": "mpim",
+        "user": user,
+        "team": TEAM_ID,
+        "text": text,
+        "blocks": [
+            {
+                "type": "rich_text",
+                "block_id": "Ab1Cd",
+                "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+            }
+        ],
+        "ts": ts,
+        "thread_ts": thread_ts,
+        "parent_user_id": BOT_USER_ID,
+        "event_ts": ts,
+    }
+
+
+def open_items_of(bot: RunningBot, pair_id: int) -> list[str]:
+    with session_scope(bot.engine) as session:
+        return [i.text for i in session.exec(select(ActionItem).where(ActionItem.pair_id == pair_id))]
+
+
+def test_thread_reply_to_the_questions_and_the_weekly_nudge(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start + timedelta(minutes=75), bot.deps)
+    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    event = thread_reply(pair, MENTEE, "next steps: call Ana about the raise", questions["ts"], "1800001000.000100")
+    # Slack retries an event it thinks was not acked: the same event_id arrives twice, handled once.
+    assert bot.slack.event(event, event_id="Ev0THREAD1").status == 200
+    retried = bot.slack.post(
+        json.dumps(
+            {
+                "token": "x",
+                "team_id": TEAM_ID,
+                "enterprise_id": "E0001",
+                "api_app_id": "A0001",
+                "event": event,
+                "type": "event_callback",
+                "event_id": "Ev0THREAD1",
+                "event_time": int(time.time()),
+                "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+            }
+        ),
+        "application/json",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert retried.status == 200
+    bot.fake.wait_for(lambda f: open_items_of(bot, pair.id or 0))
+    time.sleep(0.3)
+    assert open_items_of(bot, pair.id or 0) == ["call Ana about the raise"]
+
+    # The next week's nudge (on the meeting weekday, within hours) lists the mentee's open step.
+    seen = len(bot.fake.posts(channel))
+    nudge_at = start + timedelta(days=7) - timedelta(hours=7)  # Thursday 10:00 Berlin
+    tick(nudge_at, bot.deps)
+    tick(nudge_at, bot.deps)
+    nudges = [t for t in dm_texts(bot, channel, seen) if "call Ana about the raise" in t and f"<@{MENTEE}>" in t]
+    assert len(nudges) == 1, dm_texts(bot, channel, seen)
+
+
+def test_slow_slack_still_gets_every_request_acked_within_3_seconds(bot: RunningBot) -> None:
+    bot.fake.inject("conversations.open", delay=3.5)
+    started = time.monotonic()
+    response = bot.slack.post(
+        enterprise_command_body(bot.slack, f"pair <@{MENTOR}|maria> <@{MENTEE}|tom>", user_id=ADMIN),
+        "application/x-www-form-urlencoded",
+    )
+    assert time.monotonic() - started < 3 and response.status == 200
+    bot.fake.wait_for(lambda f: any(p.welcome_ts for p in all_pairs(bot)), timeout=10)
+    pair = all_pairs(bot)[0]
+    bot.fake.inject("views.open", delay=3.5)
+    started = time.monotonic()
+    response = bot.slack.post(
+        enterprise_command_body(bot.slack, "boundaries", user_id=MENTOR, channel_id=pair.channel_id or ""),
+        "application/x-www-form-urlencoded",
+    )
+    assert time.monotonic() - started < 3 and response.status == 200
+
+
+def test_pairing_someone_with_themselves_or_an_unknown_user_creates_nothing(bot: RunningBot) -> None:
+    seen = ask(bot, f"pair <@{MENTOR}|maria> <@{MENTOR}|maria>", user_id=ADMIN)
+    assert "different" in seen.lower()
+    bot.fake.inject("conversations.open", error="user_not_found")
+    seen = ask(bot, f"pair <@{MENTOR}|maria> <@U0GHOST|ghost>", user_id=ADMIN)
+    time.sleep(0.3)
+    assert all_pairs(bot) == []
+    assert bot.fake.posts() == []
+
+
+def test_pending_pair_members_are_told_to_accept_first(bot: RunningBot) -> None:
+    pair = pair_via_command(bot, MENTOR, MENTEE)
+    before = db_snapshot(bot)
+    views = len(bot.fake.calls("views.open"))
+    seen = ask(bot, "goals", user_id=MENTEE, channel_id=pair.channel_id or "")
+    assert "accept" in seen.lower(), seen
+    assert len(bot.fake.calls("views.open")) == views and db_snapshot(bot) == before
+
+
+def test_ended_pair_members_can_no_longer_use_it(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = len(bot.fake.responses())
+    ack = command(bot, "end", user_id=MENTOR, channel_id=pair.channel_id or "")
+    blocks = ack.get("blocks") or bot.fake.wait_for_responses(before + 1)[before]["blocks"]
+    confirm = next(
+        e
+        for b in blocks
+        for e in (b.get("elements") or [b.get("accessory") or {}])
+        if "confirm" in e.get("action_id", "")
+    )
+    click(bot, MENTOR, confirm["action_id"], confirm["value"], channel=pair.channel_id or "", ts="1.000100")
+    bot.fake.wait_for(lambda f: all_pairs(bot)[0].status == "ended")
+    views = len(bot.fake.calls("views.open"))
+    seen = ask(bot, "goals", user_id=MENTEE, channel_id=pair.channel_id or "")
+    assert "not" in seen.lower()
+    assert len(bot.fake.calls("views.open")) == views
+
+
+def test_export_goes_only_to_the_caller(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    command(bot, "export", user_id=MENTEE, channel_id=pair.channel_id or "")
+    (done,) = bot.fake.wait_for_calls("files.completeUploadExternal")
+    assert done.args.get("channel_id") != pair.channel_id
+    opens = [c for c in bot.fake.calls("conversations.open") if c.args.get("users") == MENTEE]
+    assert opens, [c.args for c in bot.fake.calls("conversations.open")]
+
+
+def test_wrapup_posts_the_three_questions_into_the_pair_dm_now(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agree_through_the_ui(bot, pair)
+    seen = len(bot.fake.posts(pair.channel_id))
+    command(bot, "wrapup", user_id=MENTEE, channel_id=pair.channel_id or "")
+    posted = bot.fake.wait_for(
+        lambda f: [t for t in dm_texts(bot, pair.channel_id or "", seen) if "What was useful today?" in t]
+    )
+    assert len(posted) == 1
+    for question in QUESTIONS.values():
+        assert question in posted[0]
+
+
+def test_oversized_command_text_is_refused_plainly(bot: RunningBot) -> None:
+    ack = command(bot, "pair " + "<@U0MENTOR> " * 1000, user_id=ADMIN)
+    assert ack.get("response_type") == "ephemeral" and "too long" in ack["text"]
+    assert all_pairs(bot) == []
+
+
+def test_posts_outside_a_members_contact_hours_wait_for_the_next_allowed_time(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    narrow = dict(BOUNDARIES, mentee_contact_start="09:00", mentee_contact_end="10:00", mentee_tz="America/New_York")
+    agreed = agree_through_the_ui(bot, pair, narrow)
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    seen = len(bot.fake.posts(channel))
+    # The mentee's hours are 14:00-15:00 UTC; the meeting is 16:00-17:00 UTC.
+    for instant in (
+        start - timedelta(minutes=59),
+        start + timedelta(minutes=75),
+        start + timedelta(hours=20, minutes=55),
+    ):
+        tick(instant, bot.deps)
+        posted = dm_texts(bot, channel, seen)
+        assert not any("What was useful today?" in t for t in posted), (instant, posted)
+    assert len(posted) <= 1  # at most the reminder, sent while the mentee's hours were open
+    for text in posted:
+        assert "What was useful today?" not in text
+    tick(start + timedelta(hours=22, minutes=5), bot.deps)  # 09:05 New York the next day
+    assert any("What was useful today?" in t for t in dm_texts(bot, channel, seen))
+
+
+def test_the_home_tab_shows_a_members_pair_and_its_buttons_work(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agree_through_the_ui(bot, pair)
+    envelope = json.loads(Path("/work/shared/slack-samples/app_home_opened.json").read_text())
+    envelope["event"]["user"] = MENTEE
+    envelope["event_time"] = int(time.time())
+    envelope["event_id"] = "Ev0HOME2"
+    assert bot.slack.post(json.dumps(envelope), "application/json").status == 200
+    home = bot.fake.wait_for_calls("views.publish")[-1].args["view"]
+    home = dict(home, id="V0HOME1", type="home")
+    buttons = [
+        e
+        for b in home["blocks"]
+        for e in (b.get("elements") or []) + ([b["accessory"]] if "accessory" in b else [])
+        if e.get("type") == "button" and "url" not in e
+    ]
+    assert f"<@{MENTOR}>" in json.dumps(home["blocks"])  # the home tab names the member's partner
+    for button in buttons:
+        payload = view_action(user_id=MENTEE, view=home, action_id=button["action_id"], value=button.get("value", ""))
+        payload["container"] = {"type": "view", "view_id": "V0HOME1"}
+        response = bot.slack.interactive(payload)
+        assert response.status == 200, (button["action_id"], response.text)
+    time.sleep(0.5)
+    errors = [c for c in bot.fake.calls() if c.method == "chat.postEphemeral" and "went wrong" in str(c.args)]
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("sub", ["prework", "boundaries", "goals", "roadmap", "actions", "wrapup"])
+def test_an_admin_outside_the_pair_sees_none_of_its_member_only_screens(bot: RunningBot, sub: str) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agree_through_the_ui(bot, pair)
+    before = db_snapshot(bot)
+    views, posts = len(bot.fake.calls("views.open")), len(bot.fake.posts())
+    seen = ask(bot, sub, user_id=ADMIN, channel_id=pair.channel_id or "")
+    if sub == "goals":  # admins get the program view: counts only, no titles, no modal
+        assert "active goals" in seen, seen
+    else:
+        assert "not" in seen.lower() or "themselves" in seen.lower(), seen
+    # A crafted pair picker naming the pair is refused the same way.
+    value = json.dumps({"c": sub, "p": pair.id, "a": ""})
+    from handlers.blocks.pairing import choice_value
+
+    value = choice_value(sub, pair.id or 0)
+    before_replies = len(bot.fake.responses())
+    click(bot, ADMIN, "choose_pair", value, channel="C0001", ts="1.000100")
+    bot.fake.wait_for_responses(before_replies + 1)
+    time.sleep(0.2)
+    assert len(bot.fake.calls("views.open")) == views and len(bot.fake.posts()) == posts
+    assert db_snapshot(bot) == before
