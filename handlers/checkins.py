@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.boundaries import agreed_boundaries
 from bot.checkins import (
+    ANSWER_MAX,
     AnswerOutcome,
     answers_of,
     checkin_brief,
@@ -175,6 +176,12 @@ def register(app: App, deps: Deps) -> None:
         fields = parse_answer_inputs(view.get("state", {}).get("values", {}))
         if not any(value.strip() for value in fields.values()):
             ack(response_action="errors", errors={"useful": "Answer at least one question."})
+            return
+        too_long = {
+            name: f"Keep this under {ANSWER_MAX} characters." for name, v in fields.items() if len(v) > ANSWER_MAX
+        }
+        if too_long:  # Slack enforces max_length; only a crafted payload gets here, and it changes nothing
+            ack(response_action="errors", errors=too_long)
             return
         now = deps.now()
         with session_scope(deps.engine) as session:

@@ -974,3 +974,47 @@ def test_cli_tick_without_now_uses_the_current_time_and_real_env_beats_dotenv(bo
     assert result.returncode == 0, result.stderr
     result = run_cli(["tick", "--now", "2026-12-03T19:25:00Z"], tmp_path, env)
     assert result.returncode == 0, result.stderr
+
+
+def test_answering_the_questions_through_the_button_and_an_oversized_answer(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start + timedelta(minutes=75), bot.deps)
+    channel = pair.channel_id or ""
+    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    answer = next(
+        e for b in questions["blocks"] for e in b.get("elements") or [] if e.get("action_id") == "checkin_answer"
+    )
+    bot.fake.inject("views.open", delay=3.5)  # a slow Slack must not delay the ack of the click
+    views = len(bot.fake.calls("views.open"))
+    click(bot, MENTEE, "checkin_answer", answer["value"], channel=channel, ts=questions["ts"])
+    view = opened_view(bot, views)
+    before = db_snapshot(bot)
+    inputs = {b["block_id"]: "z" * 20000 for b in view["blocks"] if b["type"] == "input"}
+    response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=inputs))
+    assert response.status == 200 and response.json()["response_action"] == "errors", response.text
+    assert db_snapshot(bot) == before
+    # An outsider submitting the same modal is refused.
+    good = {b["block_id"]: "Practise the pitch" for b in view["blocks"] if b["type"] == "input"}
+    response = bot.slack.interactive(view_submission(user_id=OTHER, view=view, inputs=good))
+    assert response.status == 200 and response.json()["response_action"] == "errors", response.text
+    time.sleep(0.2)
+    assert db_snapshot(bot) == before
+    # The member's answer is saved.
+    response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=good))
+    assert response.status == 200 and not (response.body and response.json().get("response_action") == "errors")
+    bot.fake.wait_for(lambda f: db_snapshot(bot) != before)
+
+
+def test_reminder_without_a_theme_still_reminds_and_names_no_placeholder(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    channel = pair.channel_id or ""
+    seen = len(bot.fake.posts(channel))
+    tick(start - timedelta(minutes=55), bot.deps)
+    posted = dm_texts(bot, channel, seen)
+    assert len(posted) == 1, posted
+    for junk in ("None", "null"):
+        assert junk not in bot.fake.posts(channel)[-1]["text"], posted
