@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -34,6 +34,8 @@ QUESTIONS: dict[str, str] = {"useful": USEFUL, "next_steps": NEXT_STEPS, "before
 RELATIONSHIP_QUESTIONS: dict[str, str] = {"changes": CHANGES, "focus": FOCUS}
 FIELDS = (*QUESTIONS, *RELATIONSHIP_QUESTIONS)
 ANSWER_MAX = 3000
+#: A second off-schedule ``/mentor wrapup`` within this time points to the questions already posted.
+WRAPUP_REUSE = timedelta(hours=1)
 
 #: Prefixes understood in thread replies ("next steps: call Ana").
 REPLY_PREFIXES = {
@@ -63,6 +65,20 @@ def meeting_checkin_key(pair_id: int, meeting_id: int) -> str:
 
 def wrapup_key(pair_id: int, now: datetime) -> str:
     return f"wrapup:{pair_id}:{now.strftime('%Y-%m-%dT%H:%MZ')}"
+
+
+def recent_wrapup_key(session: Session, pair_id: int, now: datetime) -> str | None:
+    """The key of this pair's off-schedule wrap-up from the last ``WRAPUP_REUSE``: both members often ask for it."""
+    return session.exec(
+        select(CheckIn.delivery_key)
+        .where(
+            CheckIn.pair_id == pair_id,
+            col(CheckIn.delivery_key).startswith(f"wrapup:{pair_id}:"),
+            CheckIn.created_at > now - WRAPUP_REUSE,
+            CheckIn.created_at <= now,
+        )
+        .order_by(col(CheckIn.created_at).desc())
+    ).first()
 
 
 def checkin_by_key(session: Session, key: str) -> CheckIn | None:

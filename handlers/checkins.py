@@ -22,6 +22,7 @@ from bot.checkins import (
     get_or_create_checkin,
     meeting_checkin_key,
     outbox_row,
+    recent_wrapup_key,
     save_answers,
     wrapup_key,
 )
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 
 def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
-    """Post the end-of-session questions into the pair DM now (once per meeting, or per minute off-schedule)."""
+    """Post the end-of-session questions into the pair DM now (once per meeting, or per hour off-schedule)."""
     if not pair.has_member(inv.user_id):  # an admin in the pair DM is not a member
         inv.problem(NOT_IN_PAIR)
         return
@@ -64,7 +65,7 @@ def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
         if slot is not None and slot.meeting_id is not None:
             key = meeting_checkin_key(pair.id, slot.meeting_id)  # type: ignore[arg-type]
         else:
-            key = wrapup_key(pair.id, now)  # type: ignore[arg-type]
+            key = recent_wrapup_key(session, pair.id, now) or wrapup_key(pair.id, now)  # type: ignore[arg-type]
         already = outbox_row(session, key) is not None
         if not already:
             checkin = get_or_create_checkin(
