@@ -22,6 +22,8 @@ from storage.models import ActionItem, ActionStatus, CheckIn, Pair
 
 SNOOZE = timedelta(days=7)
 ITEM_TEXT_MAX = 500
+#: Longest text the add-items modal takes (its max_length).
+ADD_TEXT_MAX = 3000
 MAX_ITEMS_PER_ADD = 20
 
 KINDS = {
@@ -170,6 +172,11 @@ def add_items(
         return Problem("Items belong to a member of the pair.")
     if kind not in KINDS:
         return Problem("Pick what kind of item this is.")
+    if len(text) > ADD_TEXT_MAX:
+        return Problem(f"That's more than {ADD_TEXT_MAX} characters; add fewer items at a time.")
+    too_long = [n for n, raw in enumerate(text.splitlines(), 1) if len(_BULLET.sub("", raw).strip()) > ITEM_TEXT_MAX]
+    if too_long:
+        return Problem(f"Line {too_long[0]} is longer than {ITEM_TEXT_MAX} characters; shorten it or split it.")
     lines = split_lines(text)
     if not lines:
         return Problem("Write at least one item (one per line).")

@@ -1018,3 +1018,74 @@ def test_reminder_without_a_theme_still_reminds_and_names_no_placeholder(bot: Ru
     assert len(posted) == 1, posted
     for junk in ("None", "null"):
         assert junk not in bot.fake.posts(channel)[-1]["text"], posted
+
+
+def _latest_view_call(bot: RunningBot, before: int) -> dict[str, Any]:
+    """The newest view the bot opened or pushed after ``before`` calls of either."""
+
+    def views(f: FakeSlack) -> list[Any]:
+        return [c for c in f.calls() if c.method in ("views.open", "views.push")]
+
+    call = bot.fake.wait_for(lambda f: len(views(f)) > before and views(f))[-1]
+    return dict(call.args["view"], id=f"V{before:04d}")
+
+
+def _view_count(bot: RunningBot) -> int:
+    return len([c for c in bot.fake.calls() if c.method in ("views.open", "views.push")])
+
+
+def test_oversized_text_in_every_other_modal_is_a_field_error(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start - timedelta(minutes=55), bot.deps)
+    modals: list[tuple[str, dict[str, Any]]] = []
+
+    n = _view_count(bot)
+    command(bot, "roadmap", user_id=MENTEE, channel_id=channel)
+    modals.append(("roadmap", _latest_view_call(bot, n)))
+
+    n = _view_count(bot)
+    command(bot, "goals", user_id=MENTEE, channel_id=channel)
+    goals = _latest_view_call(bot, n)
+    n = _view_count(bot)
+    bot.slack.interactive(view_action(user_id=MENTEE, view=goals, action_id="goals_add", value=str(pair.id)))
+    modals.append(("goal", _latest_view_call(bot, n)))
+
+    n = _view_count(bot)
+    click(bot, MENTEE, "items_add", str(pair.id), channel=channel, ts="1.000100")
+    modals.append(("items", _latest_view_call(bot, n)))
+
+    reminder = bot.fake.messages(channel)[-1]
+    move = next(e for b in reminder["blocks"] for e in b.get("elements") or [] if e.get("action_id") == "meeting_move")
+    n = _view_count(bot)
+    click(bot, MENTEE, "meeting_move", move["value"], channel=channel, ts=reminder["ts"])
+    modals.append(("move", _latest_view_call(bot, n)))
+
+    before = db_snapshot(bot)
+    for name, view in modals:
+        texts = [b for b in view["blocks"] if b["type"] == "input" and b["element"]["type"] == "plain_text_input"]
+        if not texts:
+            continue
+        inputs = {b["block_id"]: "w" * 20000 for b in texts}
+        response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=inputs))
+        assert response.status == 200, (name, response.text)
+        answer = response.json() if response.body else {}
+        assert answer.get("response_action") == "errors", (name, answer)
+        time.sleep(0.2)
+        assert db_snapshot(bot) == before, name
+
+
+def test_an_item_line_longer_than_an_item_may_be_is_a_field_error_not_cut_short(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    n = _view_count(bot)
+    click(bot, MENTEE, "items_add", str(pair.id), channel=pair.channel_id or "", ts="1.000100")
+    view = _latest_view_call(bot, n)
+    before = db_snapshot(bot)
+    text = "Read the negotiation book\n" + "Practise " * 70  # 630 characters on one line; the field takes 3000
+    response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs={"items_text": text}))
+    answer = response.json() if response.body else {}
+    assert answer.get("response_action") == "errors" and "Line 2" in answer["errors"]["items_text"], answer
+    time.sleep(0.2)
+    assert db_snapshot(bot) == before

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.followthrough import KINDS, is_overdue, is_snoozed
+from bot.followthrough import ADD_TEXT_MAX, KINDS, is_overdue, is_snoozed
 from handlers.blocks.common import Block, actions, button, context, plain, section
 from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import MESSAGE_BLOCKS_MAX, clip
@@ -165,7 +165,7 @@ def add_items_modal(pair_id: int, *, next_meeting_at: datetime | None) -> dict[s
                     "type": "plain_text_input",
                     "action_id": ADD_ACTION,
                     "multiline": True,
-                    "max_length": 3000,
+                    "max_length": ADD_TEXT_MAX,
                 },
             },
             {
