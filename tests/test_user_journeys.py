@@ -21,7 +21,7 @@ from storage.models import ActionStatus, Goal, GoalStatus, MeetingStatus, PairSt
 from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
 from tests.support.flows import activate, all_pairs, pair_via_command
 from tests.support.payloads import block_action, mpim_message, view_action, view_submission
-from tests.support.sessions import items, meetings, rendered
+from tests.support.sessions import answers, checkins, items, meetings, rendered
 
 THREE_QUESTIONS = (
     "What was useful today?",
@@ -566,6 +566,27 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     posts = len(bot.fake.posts(channel))
     clock.every(utc(2026, 12, 15, 14, 30), utc(2026, 12, 25, 14, 0), step=timedelta(hours=1))
     assert bot.fake.posts(channel)[posts:] == []  # no nudge, no reminder, no questions on the 17th
+
+    # Old buttons and thread replies in the pair DM now change nothing and say why.
+    views, responses = len(bot.fake.calls("views.open")), len(bot.fake.responses())
+    press(bot, MENTEE, channel, message_with(bot, channel, "wrapup:"), "checkin_answer")
+    (refusal,) = bot.fake.wait_for(lambda f: f.responses()[responses:])
+    assert refusal["text"] == "This pairing has ended, so there's nothing more to do here."
+    assert len(bot.fake.calls("views.open")) == views
+    posts = len(bot.fake.posts(channel))
+    bot.slack.event(
+        mpim_message(
+            user_id=MENTOR,
+            channel_id=channel,
+            thread_ts=message_with(bot, channel, "wrapup:")["ts"],
+            text="useful: the whole program",
+        )
+    )
+    press(bot, MENTOR, channel, message_with(bot, channel, f"nudge:{pair_id}:{MENTOR}"), "item_done")
+    (refusal,) = bot.fake.wait_for(lambda f: f.responses()[responses + 1 :])
+    assert "pairing has ended" in refusal["text"]
+    assert bot.fake.posts(channel)[posts:] == []
+    assert answers(bot.engine, checkins(bot.engine, pair_id)[-1].id or 0) == {}
 
     # ---- Tom exports his data: his own pre-work, not Maria's; the goals; his answers. ------------------------
     export = command(bot, "export", MENTEE, channel)
