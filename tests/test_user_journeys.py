@@ -500,6 +500,9 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     # No questions on Thursday evening; on Friday they come ten minutes after the moved meeting ends.
     clock.every(utc(2026, 12, 10, 15, 30), utc(2026, 12, 11, 14, 30))
     assert [p for t, p in clock.posted_at if t > utc(2026, 12, 10, 15, 0) and key_of(p).startswith("checkin:")] == []
+    # The moved meeting gets one fresh reminder an hour before its new time.
+    ((when, fresh),) = [(t, p) for t, p in clock.posted_at if t > utc(2026, 12, 10, 15, 0)]
+    assert when == utc(2026, 12, 11, 13, 0) and "(moved)" in fresh["text"] and "Industry trends" in fresh["text"]
     posted = clock.at(utc(2026, 12, 11, 15, 10))
     (questions,) = [p for p in posted if key_of(p).startswith("checkin:")]
     assert "Meeting 2" in rendered(questions) or "meeting 2" in rendered(questions)
