@@ -64,6 +64,9 @@ class GuardedSlackRequestHandler(SlackRequestHandler):
         body = request.get_body()
         headers = request.get_headers()
         content_type = str(headers.get("content-type") or "")
+        timestamp = str(headers.get("x-slack-request-timestamp") or "")
+        if self.verifier is not None and not (timestamp.isascii() and timestamp.isdigit()):
+            return BoltResponse(status=401, body="")  # Bolt answers a non-numeric timestamp with an empty 200
         if _is_malformed(body, content_type):
             signed = self.verifier is not None and self.verifier.is_valid_request(body, headers)
             return BoltResponse(status=400 if signed else 401, body="bad request" if signed else "")

@@ -309,6 +309,13 @@ def test_unsigned_forged_or_stale_requests_get_401_and_change_nothing(bot: Runni
         future = int(time.time()) + 6 * 60
         headers = bot.slack.signed_headers(body, content_type, timestamp=future)
         assert http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=headers).status == 401
+        for odd in ("yesterday", "", "1e10", "-1"):
+            headers = bot.slack.signed_headers(body, content_type)
+            headers["X-Slack-Request-Timestamp"] = odd
+            assert http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=headers).status == 401
+        headers = bot.slack.signed_headers(body, content_type)
+        headers["X-Slack-Signature"] = "v0=" + "0" * 64
+        assert http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=headers).status == 401
         # Signed for another body: the signature does not match what arrives.
         headers = bot.slack.signed_headers(body + "x", content_type)
         assert http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=headers).status == 401
@@ -1089,3 +1096,42 @@ def test_an_item_line_longer_than_an_item_may_be_is_a_field_error_not_cut_short(
     assert answer.get("response_action") == "errors" and "Line 2" in answer["errors"]["items_text"], answer
     time.sleep(0.2)
     assert db_snapshot(bot) == before
+
+
+@pytest.mark.parametrize("mentions", ["<@{m}|maria> <@{e}|tom>", "<@{e}> <@{m}>"])
+def test_an_admin_ends_a_pair_by_naming_both_after_confirming(bot: RunningBot, mentions: str) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = len(bot.fake.responses())
+    ack = command(bot, "end " + mentions.format(m=MENTOR, e=MENTEE), user_id=ADMIN)
+    blocks = ack.get("blocks") or bot.fake.wait_for_responses(before + 1)[before]["blocks"]
+    buttons = [e for b in blocks for e in (b.get("elements") or [b.get("accessory") or {}]) if e.get("action_id")]
+    assert {"pair_end_confirm", "pair_end_cancel"} <= {e["action_id"] for e in buttons}, blocks
+    assert all_pairs(bot)[0].status == "active"
+    confirm = next(e for e in buttons if e["action_id"] == "pair_end_confirm")
+    click(bot, ADMIN, "pair_end_confirm", confirm["value"], channel="C0001", ts="1.000100")
+    bot.fake.wait_for(lambda f: all_pairs(bot)[0].status == "ended")
+    # The members hear about it in their pair DM.
+    bot.fake.wait_for(lambda f: any("end" in p["text"].lower() for p in f.posts(pair.channel_id)[2:]))
+
+
+def test_the_second_meetings_reminder_names_the_second_theme(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    n = len(bot.fake.calls("views.open"))
+    command(bot, "roadmap", user_id=MENTEE, channel_id=pair.channel_id or "")
+    view = opened_view(bot, n)
+    ids = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
+    inputs = {ids[0]: "Where I am now", ids[1]: "Salary talks"}
+    response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=inputs))
+    assert not response.body or response.json().get("response_action") != "errors", response.text
+    bot.fake.wait_for(lambda f: "Salary talks" in _themes(bot))
+    bot.fake.wait_for(lambda f: any("Salary talks" in p["text"] for p in f.posts(pair.channel_id)))
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start - timedelta(minutes=55), bot.deps)
+    tick(start + timedelta(minutes=75), bot.deps)
+    seen = len(bot.fake.posts(channel))
+    tick(start + timedelta(days=7, minutes=-55), bot.deps)
+    posted = dm_texts(bot, channel, seen)
+    reminders = [t for t in posted if "Salary talks" in t]
+    assert len(reminders) == 1 and "Where I am now" not in reminders[0], posted
