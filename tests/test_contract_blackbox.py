@@ -1135,3 +1135,29 @@ def test_the_second_meetings_reminder_names_the_second_theme(bot: RunningBot) ->
     posted = dm_texts(bot, channel, seen)
     reminders = [t for t in posted if "Salary talks" in t]
     assert len(reminders) == 1 and "Where I am now" not in reminders[0], posted
+
+
+def test_import_pairs_many_lines_in_every_way_people_name_someone(bot: RunningBot) -> None:
+    bot.fake.add_user(SECOND_MENTEE, name="sam", tz="Europe/Paris")
+    bot.fake.add_user("U0THIRD", name="tia", tz="UTC")
+    n = len(bot.fake.calls("views.open"))
+    command(bot, "import", user_id=ADMIN)
+    view = opened_view(bot, n)
+    block = next(b["block_id"] for b in view["blocks"] if b["type"] == "input")
+    lines = "\n".join(
+        [
+            f"<@{MENTOR}|maria>, <@{MENTEE}>",
+            f"<@{MENTOR}>,<@{SECOND_MENTEE}|sam>",
+            "olga@example.com, tia@example.com",
+            "nobody-here, <@U0THIRD>",
+        ]
+    )
+    response = bot.slack.interactive(view_submission(user_id=ADMIN, view=view, inputs={block: lines}))
+    assert response.status == 200
+    bot.fake.wait_for(lambda f: len([p for p in all_pairs(bot) if p.welcome_ts]) == 3, timeout=10)
+    made = {(p.mentor_id, p.mentee_id) for p in all_pairs(bot)}
+    assert made == {(MENTOR, MENTEE), (MENTOR, SECOND_MENTEE), (OTHER, "U0THIRD")}
+    for call in bot.fake.calls("conversations.open"):
+        assert len(call.args["users"].split(",")) == 2 or call.args["users"] == ADMIN  # pair DMs; the admin's report
+    report = bot.fake.wait_for(lambda f: [p for p in f.posts() if "line 4" in p["text"]])
+    assert "nobody-here" in report[0]["text"] or "line 4" in report[0]["text"]
