@@ -1161,3 +1161,34 @@ def test_import_pairs_many_lines_in_every_way_people_name_someone(bot: RunningBo
         assert len(call.args["users"].split(",")) == 2 or call.args["users"] == ADMIN  # pair DMs; the admin's report
     report = bot.fake.wait_for(lambda f: [p for p in f.posts() if "line 4" in p["text"]])
     assert "nobody-here" in report[0]["text"] or "line 4" in report[0]["text"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Nudges use the addressee's hours only (member_windows), so one member's nudge lands in the shared pair "
+    "DM in the other's night; tests/test_sessions_schedule.py and test_user_journeys.py pin that design. "
+    "Contract reading to be decided by the lead.",
+)
+def test_a_nudge_in_the_pair_dm_waits_for_hours_both_members_share(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    # Mentor 08:00-20:00 Berlin (07-19 UTC); mentee 09:00-17:00 New York (14-22 UTC): shared 14:00-19:00 UTC.
+    hours = dict(BOUNDARIES, mentee_contact_start="09:00", mentee_contact_end="17:00", mentee_tz="America/New_York")
+    agreed = agree_through_the_ui(bot, pair, hours)
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start + timedelta(minutes=75), bot.deps)
+    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    for user, text, ts in (
+        (MENTEE, "next steps: call Ana", "1800002000.000100"),
+        (MENTOR, "next: intro to Bo", "1800002000.000200"),
+    ):
+        bot.slack.event(thread_reply(pair, user, text, questions["ts"], ts))
+    bot.fake.wait_for(lambda f: len(open_items_of(bot, pair.id or 0)) == 2)
+    bot.fake.wait_for(lambda f: any(p["text"].startswith("You both answered") for p in f.posts(channel)))
+    seen = len(bot.fake.posts(channel))
+    next_week = start + timedelta(days=7)
+    tick(next_week.replace(hour=7, minute=5), bot.deps)  # 08:05 Berlin, 02:05 New York: the mentee is asleep
+    assert not [t for t in dm_texts(bot, channel, seen) if "call Ana" in t or "intro to Bo" in t]
+    tick(next_week.replace(hour=14, minute=5), bot.deps)  # 15:05 Berlin, 09:05 New York
+    posted = dm_texts(bot, channel, seen)
+    assert [t for t in posted if "call Ana" in t] and [t for t in posted if "intro to Bo" in t], posted
