@@ -151,6 +151,15 @@ def pair_dm_windows(boundaries: Boundaries, around: datetime) -> tuple[Window, .
     return (mentor, mentee) if overlap(mentor, mentee, around) else (mentee,)
 
 
+def addressed_windows(boundaries: Boundaries, role: str, around: datetime) -> tuple[Window, ...]:
+    """Windows for a post into the pair DM addressed to one member: the hours both share, so the
+    other member is not woken either; when they never overlap, the addressee's own hours."""
+    mentor, mentee = mentor_window(boundaries), mentee_window(boundaries)
+    if overlap(mentor, mentee, around):
+        return (mentor, mentee)
+    return member_windows(boundaries, role)
+
+
 def next_allowed_or_fallback(now: datetime, windows: Sequence[Window]) -> datetime:
     """``next_allowed``, falling back to the last window alone (the mentee's) and then to ``now``."""
     for candidate in (windows, windows[-1:]):

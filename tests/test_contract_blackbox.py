@@ -1163,12 +1163,6 @@ def test_import_pairs_many_lines_in_every_way_people_name_someone(bot: RunningBo
     assert "nobody-here" in report[0]["text"] or "line 4" in report[0]["text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Nudges use the addressee's hours only (member_windows), so one member's nudge lands in the shared pair "
-    "DM in the other's night; tests/test_sessions_schedule.py and test_user_journeys.py pin that design. "
-    "Contract reading to be decided by the lead.",
-)
 def test_a_nudge_in_the_pair_dm_waits_for_hours_both_members_share(bot: RunningBot) -> None:
     pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     # Mentor 08:00-20:00 Berlin (07-19 UTC); mentee 09:00-17:00 New York (14-22 UTC): shared 14:00-19:00 UTC.

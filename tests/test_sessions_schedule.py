@@ -246,7 +246,7 @@ def test_pair_dm_posts_use_the_mentees_hours_when_they_share_none(deps: Deps, fa
     assert len(posts_of(fake_slack, "checkin:")) == 1
 
 
-def test_each_member_gets_the_weekly_nudge_at_the_start_of_their_own_hours(deps: Deps, fake_slack: FakeSlack) -> None:
+def test_weekly_nudges_in_the_pair_dm_wait_for_the_hours_both_members_share(deps: Deps, fake_slack: FakeSlack) -> None:
     pair_id = two_zones(deps.engine)
     with session_scope(deps.engine) as session:
         pair = session.get(Pair, pair_id)
@@ -257,15 +257,14 @@ def test_each_member_gets_the_weekly_nudge_at_the_start_of_their_own_hours(deps:
             )
     assert len(items(deps.engine, pair_id)) == 2
     run(deps, 2026, 12, 2, 23, 30)  # Thursday 00:30 in Berlin: the nudge day has started, nobody's hours have
-    run(deps, 2026, 12, 3, 7, 59)
-    assert posts_of(fake_slack, "nudge:") == []
-    run(deps, 2026, 12, 3, 8, 0)  # 09:00 Berlin
-    assert [p["metadata"]["event_payload"]["delivery_key"].split(":")[2] for p in posts_of(fake_slack, "nudge:")] == [
-        MENTOR
-    ]
+    run(deps, 2026, 12, 3, 8, 0)  # 09:00 Berlin, but 03:00 in New York: the mentee would be woken
     run(deps, 2026, 12, 3, 13, 59)
-    run(deps, 2026, 12, 3, 14, 0)  # 09:00 New York
-    assert len(posts_of(fake_slack, "nudge:")) == 2
+    assert posts_of(fake_slack, "nudge:") == []
+    run(deps, 2026, 12, 3, 14, 0)  # 09:00 New York, 15:00 Berlin: both are in their hours
+    owners = sorted(
+        p["metadata"]["event_payload"]["delivery_key"].split(":")[2] for p in posts_of(fake_slack, "nudge:")
+    )
+    assert owners == sorted([MENTOR, MENTEE])
     run(deps, 2026, 12, 4, 14, 0)  # the rest of the week: no repeat
     assert len(posts_of(fake_slack, "nudge:")) == 2
 

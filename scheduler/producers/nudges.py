@@ -1,4 +1,8 @@
-"""The weekly nudge: on the pair's meeting weekday, each member with open items gets them listed, in their hours."""
+"""The weekly nudge: on the pair's meeting weekday, each member with open items gets them listed.
+
+It goes into the shared pair DM, so it waits for the hours both members share (when they never
+overlap, the addressee's own hours).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from sqlmodel import Session
 
 from bot.checkins import outbox_row
 from bot.config import Settings
-from bot.contact_hours import is_allowed, member_windows, next_allowed_or_fallback
+from bot.contact_hours import addressed_windows, is_allowed, next_allowed_or_fallback
 from bot.followthrough import open_items
 from bot.outbox import PlannedPost
 from handlers.blocks.actions import nudge_message
@@ -38,7 +42,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
     day = nudge_day(boundaries, now)
     day_start = datetime.combine(day, time(0), tzinfo=ZoneInfo(boundaries.timezone)).astimezone(UTC)
     for user_id in (pair.mentee_id, pair.mentor_id):
-        windows = member_windows(boundaries, pair.role_of(user_id) or "mentee")
+        windows = addressed_windows(boundaries, pair.role_of(user_id) or "mentee", day_start)
         due = next_allowed_or_fallback(day_start, windows)
         if not due <= now < due + LATE_AT_MOST or not is_allowed(now, windows):
             continue
