@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -33,7 +32,7 @@ from handlers.blocks.boundaries import (
     replaced_status,
 )
 from handlers.context import Invocation, invocation_from_action, member_pair
-from handlers.views import metadata_pair_id, read_inputs, submitter
+from handlers.views import Submission, check_member_submission
 from storage.db import session_scope
 from storage.models import Boundaries, BoundariesStatus, Pair
 
@@ -84,24 +83,9 @@ def cmd_boundaries(inv: Invocation, pair: Pair) -> None:
 PAIR_COMMANDS = {"boundaries": cmd_boundaries}
 
 
-@dataclass(frozen=True)
-class Submission:
-    pair: Pair
-    user_id: str
-    data: rules.BoundariesIn
-
-
-def check_submission(deps: Deps, body: dict[str, Any], view: Any) -> Submission | dict[str, str]:
+def check_submission(deps: Deps, body: dict[str, Any], view: Any) -> Submission[rules.BoundariesIn] | dict[str, str]:
     """A valid proposal by a member of the pair, or errors keyed by the modal's block ids."""
-    team_id, user_id = submitter(body)
-    with session_scope(deps.engine) as session:
-        pair = pair_for_member(session, team_id=team_id, pair_id=metadata_pair_id(view), user_id=user_id)
-    if isinstance(pair, Problem):
-        return {rules.FIELDS[0]: pair.message}
-    data = rules.validate_boundaries(read_inputs(view, rules.FIELDS))
-    if isinstance(data, dict):
-        return data
-    return Submission(pair, user_id, data)
+    return check_member_submission(deps, body, view, rules.FIELDS, rules.validate_boundaries)
 
 
 def _close_message(client: WebClient, pair: Pair, row: Boundaries, status: str) -> None:
@@ -119,7 +103,7 @@ def _close_message(client: WebClient, pair: Pair, row: Boundaries, status: str) 
         logger.info("could not update proposal %s: %s", row.id, error.response.get("error"))
 
 
-def post_proposal(deps: Deps, client: WebClient, submission: Submission) -> None:
+def post_proposal(deps: Deps, client: WebClient, submission: Submission[rules.BoundariesIn]) -> None:
     pair = submission.pair
     with session_scope(deps.engine) as session:
         outcome = rules.propose(session, pair=pair, user_id=submission.user_id, data=submission.data, now=deps.now())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -12,7 +11,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot import prework
 from bot.deps import Deps
-from bot.pairs import pair_for_member
 from bot.problems import Problem
 from handlers.blocks.prework import (
     PREWORK_CALLBACK,
@@ -25,7 +23,7 @@ from handlers.blocks.prework import (
     updated_text,
 )
 from handlers.context import Invocation, invocation_from_action, member_pair
-from handlers.views import metadata_pair_id, read_inputs, submitter
+from handlers.views import Submission, check_member_submission
 from storage.db import session_scope
 from storage.models import Pair
 
@@ -53,32 +51,17 @@ def cmd_prework(inv: Invocation, pair: Pair) -> None:
 PAIR_COMMANDS = {"prework": cmd_prework}
 
 
-@dataclass(frozen=True)
-class Submission:
-    pair: Pair
-    user_id: str
-    answers: prework.PreworkIn
-
-
-def check_submission(deps: Deps, body: dict[str, Any], view: Any) -> Submission | dict[str, str]:
+def check_submission(deps: Deps, body: dict[str, Any], view: Any) -> Submission[prework.PreworkIn] | dict[str, str]:
     """A valid submission by a member of the pair, or errors keyed by the modal's block ids."""
-    team_id, user_id = submitter(body)
-    with session_scope(deps.engine) as session:
-        pair = pair_for_member(session, team_id=team_id, pair_id=metadata_pair_id(view), user_id=user_id)
-    if isinstance(pair, Problem):
-        return {prework.FIELDS[0]: pair.message}
-    answers = prework.validate_prework(read_inputs(view, prework.FIELDS))
-    if isinstance(answers, dict):
-        return answers
-    return Submission(pair, user_id, answers)
+    return check_member_submission(deps, body, view, prework.FIELDS, prework.validate_prework)
 
 
-def share(deps: Deps, client: WebClient, submission: Submission) -> None:
+def share(deps: Deps, client: WebClient, submission: Submission[prework.PreworkIn]) -> None:
     """Save, then post the summary (exactly once, when both have written) or an "updated" note."""
     pair, user_id = submission.pair, submission.user_id
     now = deps.now()
     with session_scope(deps.engine) as session:
-        outcome = prework.save_prework(session, pair=pair, user_id=user_id, answers=submission.answers, now=now)
+        outcome = prework.save_prework(session, pair=pair, user_id=user_id, answers=submission.data, now=now)
     if isinstance(outcome, Problem):
         if pair.channel_id:
             client.chat_postEphemeral(channel=pair.channel_id, user=user_id, text=outcome.message)

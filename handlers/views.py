@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from bot.deps import Deps
+from bot.pairs import pair_for_member
+from bot.problems import Problem
+from storage.db import session_scope
+from storage.models import Pair
+
+T = TypeVar("T")
 
 
 def read_inputs(view: Any, block_ids: Iterable[str]) -> dict[str, str | None]:
@@ -46,3 +55,34 @@ def submitter(body: dict[str, Any]) -> tuple[str, str]:
     user = body.get("user") or {}
     team = body.get("team") or {}
     return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
+
+
+@dataclass(frozen=True)
+class Submission(Generic[T]):
+    """A modal submitted by a member of the pair it was opened for, with its validated contents."""
+
+    pair: Pair
+    user_id: str
+    data: T
+
+
+def check_member_submission(
+    deps: Deps,
+    body: dict[str, Any],
+    view: Any,
+    fields: Sequence[str],
+    validate: Callable[[dict[str, str | None]], T | dict[str, str]],
+) -> Submission[T] | dict[str, str]:
+    """The validated submission of a pair member, or errors keyed by the modal's block ids.
+
+    A submitter who is not (or no longer) a member gets the refusal on the first field.
+    """
+    team_id, user_id = submitter(body)
+    with session_scope(deps.engine) as session:
+        pair = pair_for_member(session, team_id=team_id, pair_id=metadata_pair_id(view), user_id=user_id)
+    if isinstance(pair, Problem):
+        return {fields[0]: pair.message}
+    data = validate(read_inputs(view, fields))
+    if isinstance(data, dict):
+        return data
+    return Submission(pair, user_id, data)
