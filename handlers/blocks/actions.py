@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.followthrough import ADD_TEXT_MAX, KINDS, is_overdue, is_snoozed
-from handlers.blocks.common import Block, actions, button, context, plain, section
+from handlers.blocks.common import Block, actions, button, context, modal, plain, section
 from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import MESSAGE_BLOCKS_MAX, clip
 from storage.models import ActionItem, ActionStatus, Pair
@@ -147,14 +147,9 @@ def add_items_modal(pair_id: int, *, next_meeting_at: datetime | None) -> dict[s
         if next_meeting_at
         else ""
     )
-    return {
-        "type": "modal",
-        "callback_id": ADD_CALLBACK,
-        "private_metadata": json.dumps({"p": pair_id}),
-        "title": plain("Add follow-through", 24),
-        "submit": plain("Add", 24),
-        "close": plain("Cancel", 24),
-        "blocks": [
+    return modal(
+        "Add follow-through",
+        [
             section(f"What you commit to, one per line. {due}".strip()),
             {
                 "type": "input",
@@ -180,7 +175,10 @@ def add_items_modal(pair_id: int, *, next_meeting_at: datetime | None) -> dict[s
                 },
             },
         ],
-    }
+        callback_id=ADD_CALLBACK,
+        submit="Add",
+        private_metadata=json.dumps({"p": pair_id}),
+    )
 
 
 def parse_add_metadata(raw: str) -> str | None:

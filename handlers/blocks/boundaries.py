@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.boundaries import MAX_DURATION, MIN_DURATION, OPTIONAL, TEXT_LIMITS, weekday_name
 from bot.meeting_series import FREQUENCIES, WEEKDAYS
-from handlers.blocks.common import Block, actions, button, context, header, plain, section
+from handlers.blocks.common import Block, actions, button, context, header, modal, plain, section
 from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import PLAIN_TEXT_INPUT_MAX, SECTION_TEXT_MAX, clip
 from storage.models import Boundaries, Pair
@@ -140,15 +140,13 @@ def boundaries_modal(
         _text("scope_out", "Out of scope", values.get("scope_out")),
         _text("notes", "Notes", values.get("notes")),
     ]
-    return {
-        "type": "modal",
-        "callback_id": BOUNDARIES_CALLBACK,
-        "private_metadata": json.dumps({"pair_id": pair.id, "based_on": based_on}),
-        "title": plain("Propose changes" if based_on else "Boundaries", 24),
-        "submit": plain("Propose", 24),
-        "close": plain("Cancel", 24),
-        "blocks": blocks,
-    }
+    return modal(
+        "Propose changes" if based_on else "Boundaries",
+        blocks,
+        callback_id=BOUNDARIES_CALLBACK,
+        submit="Propose",
+        private_metadata=json.dumps({"pair_id": pair.id, "based_on": based_on}),
+    )
 
 
 def when_text(b: Boundaries) -> str:

@@ -11,7 +11,7 @@ from bot.checkins import ANSWER_MAX, QUESTIONS, RELATIONSHIP_QUESTIONS, CheckInB
 from bot.followthrough import split_lines
 from bot.outbox import PlannedPost
 from handlers.blocks.actions import items_overview
-from handlers.blocks.common import Block, actions, button, context, header, plain, section
+from handlers.blocks.common import Block, actions, button, context, header, modal, plain, section
 from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import clip
 from storage.models import ActionItem, CheckIn, CheckInAnswer, Pair
@@ -136,15 +136,13 @@ def answer_modal(
     if relationship:
         blocks.append(_input("changes", RELATIONSHIP_QUESTIONS["changes"], initial("changes")))
         blocks.append(_input("focus", RELATIONSHIP_QUESTIONS["focus"], initial("focus")))
-    return {
-        "type": "modal",
-        "callback_id": ANSWER_CALLBACK,
-        "private_metadata": json.dumps({"c": checkin_id}),
-        "title": plain("Closing questions", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "blocks": blocks,
-    }
+    return modal(
+        "Closing questions",
+        blocks,
+        callback_id=ANSWER_CALLBACK,
+        submit="Save",
+        private_metadata=json.dumps({"c": checkin_id}),
+    )
 
 
 def parse_answer_metadata(raw: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.blocks.limits import BUTTON_TEXT_MAX, TEXT_OBJECT_MAX, clip
+from handlers.blocks.limits import BUTTON_TEXT_MAX, TEXT_OBJECT_MAX, VIEW_TITLE_MAX, clip
 
 Block = dict[str, Any]
 
@@ -56,3 +56,30 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     if block_id:
         block["block_id"] = block_id
     return block
+
+
+def modal(
+    title: str,
+    blocks: list[Block],
+    *,
+    callback_id: str | None = None,
+    submit: str | None = None,
+    close: str = "Cancel",
+    private_metadata: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A modal view; title, submit and close are kept within Slack's 24 characters."""
+    view: dict[str, Any] = {
+        "type": "modal",
+        "title": plain(title, VIEW_TITLE_MAX),
+        "close": plain(close, VIEW_TITLE_MAX),
+        "blocks": blocks,
+    }
+    if callback_id:
+        view["callback_id"] = callback_id
+    if submit:
+        view["submit"] = plain(submit, VIEW_TITLE_MAX)
+    if private_metadata is not None:
+        view["private_metadata"] = private_metadata
+    view.update(extra)
+    return view

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.goals import NOTE_MAX, TEXT_MAX, TITLE_MAX, GoalCounts, GoalPage, is_overdue
-from handlers.blocks.common import Block, actions, button, context, divider, plain, section
+from handlers.blocks.common import Block, actions, button, context, divider, modal, plain, section
 from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import PRIVATE_METADATA_MAX, clip
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair
@@ -78,15 +78,9 @@ def read_metadata(view: dict[str, Any] | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _modal(title: str, blocks: list[Block], **extra: Any) -> dict[str, Any]:
-    view: dict[str, Any] = {"type": "modal", "title": plain(title, 24), "blocks": blocks}
-    view.update(extra)
-    return view
-
-
 def problem_view(message: str, title: str = "Goals") -> dict[str, Any]:
     """A modal that only says what went wrong (nothing of anyone's goals)."""
-    return _modal(title, [section(f":no_entry: {message}")], close=plain("Close", 24))
+    return modal(title, [section(f":no_entry: {message}")], close="Close")
 
 
 def status_text(goal: Goal, today: date) -> str:
@@ -158,11 +152,11 @@ def list_view(page: GoalPage, *, pair: Pair, today: date, notice: str | None = N
             blocks.append(divider())
             blocks.append(context(f"Page {page.page + 1} of {page.pages}"))
             blocks.append(actions(*nav, block_id="goals_pages"))
-    return _modal(
+    return modal(
         "SMART goals",
         blocks,
         callback_id=LIST_CALLBACK,
-        close=plain("Close", 24),
+        close="Close",
         private_metadata=metadata(p=pair.id, pg=page.page),
     )
 
@@ -287,12 +281,11 @@ def goal_form(
             "element": picker,
         }
     )
-    return _modal(
+    return modal(
         "Edit goal" if goal else "Add a goal",
         blocks,
         callback_id=FORM_CALLBACK,
-        submit=plain("Save", 24),
-        close=plain("Cancel", 24),
+        submit="Save",
         private_metadata=metadata(p=pair.id, g=goal.id if goal else None, root=root_view_id, pg=page),
     )
 
@@ -323,12 +316,11 @@ def progress_form(goal: Goal, *, pair: Pair, root_view_id: str, page: int) -> di
             optional=True,
         ),
     ]
-    return _modal(
+    return modal(
         "Update progress",
         blocks,
         callback_id=PROGRESS_CALLBACK,
-        submit=plain("Save", 24),
-        close=plain("Cancel", 24),
+        submit="Save",
         private_metadata=metadata(p=pair.id, g=goal.id, root=root_view_id, pg=page),
     )
 
@@ -360,7 +352,7 @@ def detail_view(goal: Goal, updates: Sequence[GoalUpdate], *, total_updates: int
     if total_updates > len(updates):
         earlier = total_updates - len(updates)
         blocks.append(context(f"…and {earlier} earlier update{'s' if earlier != 1 else ''}."))
-    return _modal("Goal details", blocks, callback_id=DETAIL_CALLBACK, close=plain("Back", 24))
+    return modal("Goal details", blocks, callback_id=DETAIL_CALLBACK, close="Back")
 
 
 # ---- one-line notes in the pair DM -----------------------------------------------------

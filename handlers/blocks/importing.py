@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.importing import MAX_LINES, MAX_TEXT
-from handlers.blocks.common import context, plain, section
+from handlers.blocks.common import context, modal, plain, section
 
 IMPORT_CALLBACK = "pair_import"
 IMPORT_BLOCK = "lines"
@@ -13,13 +13,9 @@ IMPORT_ACTION = "lines_input"
 
 
 def import_modal() -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": IMPORT_CALLBACK,
-        "title": plain("Import pairs", 24),
-        "submit": plain("Import", 24),
-        "close": plain("Cancel", 24),
-        "blocks": [
+    return modal(
+        "Import pairs",
+        [
             section("One pair per line: `mentor, mentee`. Each side can be an @mention, a user ID or an e-mail."),
             {
                 "type": "input",
@@ -36,13 +32,14 @@ def import_modal() -> dict[str, Any]:
             },
             context("Each new pair gets a group DM with a welcome and Accept / Decline buttons."),
         ],
-    }
+        callback_id=IMPORT_CALLBACK,
+        submit="Import",
+    )
 
 
 def import_started_view() -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": plain("Import pairs", 24),
-        "close": plain("Done", 24),
-        "blocks": [section(":hourglass_flowing_sand: Importing… I'll send you the results in a DM, line by line.")],
-    }
+    return modal(
+        "Import pairs",
+        [section(":hourglass_flowing_sand: Importing… I'll send you the results in a DM, line by line.")],
+        close="Done",
+    )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.prework import FIELDS, QUESTIONS
-from handlers.blocks.common import Block, context, header, plain, section
+from handlers.blocks.common import Block, context, header, modal, plain, section
 from handlers.blocks.format import escape_mrkdwn
 from handlers.blocks.limits import PLAIN_TEXT_INPUT_MAX, SECTION_TEXT_MAX, clip
 from storage.models import Pair, Prework
@@ -57,15 +57,13 @@ def prework_modal(pair: Pair, viewer: str, existing: Mapping[str, str] | None = 
                 "hint": plain(HINTS[field], 2000),
             }
         )
-    return {
-        "type": "modal",
-        "callback_id": PREWORK_CALLBACK,
-        "private_metadata": json.dumps({"pair_id": pair.id}),
-        "title": plain("Pre-work", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "blocks": blocks,
-    }
+    return modal(
+        "Pre-work",
+        blocks,
+        callback_id=PREWORK_CALLBACK,
+        submit="Save",
+        private_metadata=json.dumps({"pair_id": pair.id}),
+    )
 
 
 def _answers(row: Prework) -> list[Block]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.meetings import Slot
 from handlers.blocks.actions import items_overview
-from handlers.blocks.common import Block, actions, button, context, plain, section
+from handlers.blocks.common import Block, actions, button, context, modal, plain, section
 from handlers.blocks.format import escape_mrkdwn, slack_date
 from handlers.blocks.limits import clip
 from storage.models import ActionItem, Goal, Pair
@@ -100,14 +100,9 @@ def move_modal(
     """Date and time pickers for moving one meeting, read in the boundaries' time zone."""
     metadata = json.dumps({"m": meeting_id, "c": channel_id, "ts": message_ts}, separators=(",", ":"))
     title = f"Move meeting {number}" if number else "Move this meeting"
-    return {
-        "type": "modal",
-        "callback_id": MOVE_CALLBACK,
-        "private_metadata": metadata,
-        "title": plain(title, 24),
-        "submit": plain("Move", 24),
-        "close": plain("Cancel", 24),
-        "blocks": [
+    return modal(
+        title,
+        [
             section(f"Only this meeting moves; the rest of the series stays. Times are in *{tz}*."),
             {
                 "type": "input",
@@ -122,7 +117,10 @@ def move_modal(
                 "element": {"type": "timepicker", "action_id": MOVE_ACTION, "initial_time": local.strftime("%H:%M")},
             },
         ],
-    }
+        callback_id=MOVE_CALLBACK,
+        submit="Move",
+        private_metadata=metadata,
+    )
 
 
 def parse_move_metadata(raw: str) -> tuple[str, str, str] | None:

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.roadmap import THEME_MAX, RoadmapRow, suggested_theme
-from handlers.blocks.common import Block, actions, button, context, plain
+from handlers.blocks.common import Block, actions, button, context, modal, plain
 from handlers.blocks.format import escape_mrkdwn
 from handlers.blocks.limits import clip
 
@@ -89,15 +89,13 @@ def roadmap_form(
             moves.append(button("↓ Move down", MOVE_ACTION, f"{row.number}:down"))
         if moves:
             blocks.append(actions(*moves, block_id=f"move_{row.number}_r{rev}"))
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK,
-        "title": plain("Roadmap", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
-        "private_metadata": metadata(pair_id=pair_id, first=first, rev=rev),
-        "blocks": blocks,
-    }
+    return modal(
+        "Roadmap",
+        blocks,
+        callback_id=CALLBACK,
+        submit="Save",
+        private_metadata=metadata(pair_id=pair_id, first=first, rev=rev),
+    )
 
 
 def themes_in_view(view: dict[str, Any]) -> dict[int, str]:
