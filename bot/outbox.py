@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,7 +69,6 @@ class PlannedPost:
     blocks: list[dict[str, Any]] | None = None
     pair_id: int | None = None
     thread_ts: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def to_pair_dm(
@@ -305,9 +304,3 @@ def deliver_due(
         if len(rows) < CLAIM_BATCH:
             return delivered
 
-
-def sent_rows(session: Session, *, kind: str | None = None) -> Sequence[Outbox]:
-    stmt = select(Outbox).where(col(Outbox.status) == OutboxStatus.SENT)
-    if kind:
-        stmt = stmt.where(col(Outbox.kind) == kind)
-    return session.exec(stmt.order_by(col(Outbox.id))).all()

@@ -59,6 +59,3 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.rollback()
             raise
 
-
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
