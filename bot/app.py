@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import datetime
 
 from slack_bolt import App
@@ -43,8 +44,13 @@ def create_app(
     client: WebClient | None = None,
     engine: Engine | None = None,
     clock: Callable[[], datetime] | None = None,
+    listener_executor: Executor | None = None,
 ) -> App:
-    """Build the Bolt app with every listener registered. Nothing global is touched."""
+    """Build the Bolt app with every listener registered. Nothing global is touched.
+
+    ``listener_executor`` runs the work Bolt does after the ack (Bolt's own pool when omitted);
+    tests pass one they can wait on.
+    """
     from handlers import register_handlers  # the Slack edge depends on bot/, never the reverse
 
     deps = build_deps(settings, client=client, engine=engine, clock=clock)
@@ -67,6 +73,7 @@ def create_app(
         token_verification_enabled=False,
         oauth_settings=oauth_settings,
         logger=logging.getLogger("mentor_bot.bolt"),
+        listener_executor=listener_executor,
     )
     register_handlers(app, deps)
     return app
