@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,9 +16,9 @@ from urllib.parse import parse_qs
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,38 +43,116 @@ def database_ok(engine: Engine) -> bool:
         return False
 
 
-def _is_malformed(body: str, content_type: str) -> bool:
-    """A body Bolt cannot parse: JSON that is not an object, or an interactivity ``payload`` that is not."""
+#: Requests signed further than this from now are refused (Slack's own rule: five minutes).
+SIGNATURE_MAX_AGE_S = 5 * 60
+
+#: Interactivity payloads that name the person who acted; without ``user.id`` they are malformed.
+PAYLOADS_WITH_USER = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action", "block_suggestion"}
+)
+
+
+def signature_is_valid(secret: str, body: bytes, timestamp: str, signature: str, now: float | None = None) -> bool:
+    """Slack's v0 signature over the raw bytes (no decoding, so any body can be checked safely)."""
+    if not (timestamp.isascii() and timestamp.isdigit()) or not signature.startswith("v0="):
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > SIGNATURE_MAX_AGE_S:
+        return False
+    expected = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest("v0=" + expected, signature)
+
+
+def _parse_object(text: str) -> Any:
+    """``json.loads``, with absurd nesting (RecursionError) counted as malformed like any other bad JSON."""
     try:
-        if content_type.startswith("application/json"):
-            return not isinstance(json.loads(body or "null"), dict)
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _is_malformed(body: str, content_type: str) -> bool:
+    """A body Bolt cannot handle: JSON that is not an object, or an interactivity ``payload`` that is not one,
+    or one that lacks the parts every listener relies on (its ``type``, and ``user.id`` where Slack sends one)."""
+    if content_type.startswith("application/json"):
+        return not isinstance(_parse_object(body or "null"), dict)
+    try:
         fields = parse_qs(body)
-        if "payload" in fields:
-            return not isinstance(json.loads(fields["payload"][0]), dict)
     except ValueError:
         return True
-    return False
+    if "payload" not in fields:
+        return False
+    payload = _parse_object(fields["payload"][0])
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        return True
+    if payload["type"] in PAYLOADS_WITH_USER:
+        user = payload.get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            return True
+    return payload["type"] in ("view_submission", "view_closed") and not isinstance(payload.get("view"), dict)
 
 
 class GuardedSlackRequestHandler(SlackRequestHandler):
-    """Bolt's WSGI adapter, answering malformed bodies with 400 (401 when unsigned) instead of a 500."""
+    """Bolt's WSGI adapter behind our own front door.
+
+    The signature is checked first, over the raw bytes, before anything is decoded, parsed or
+    logged: an unsigned request gets 401 and at most one short (rate-limited) log line, never its
+    body (Bolt would log the whole body at INFO). A signed request whose body is not UTF-8, not
+    parseable or missing required parts gets 400. Nothing here can end in a 500.
+    """
 
     def __init__(self, app: App, *, signing_secret: str | None, path: str = "/slack/events") -> None:
         super().__init__(app, path=path)
-        self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self.signing_secret = signing_secret
+        self._refusals = _RateLimitedLog(logger, interval_s=60)
 
-    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
-        body = request.get_body()
+    def _get_http_response(self, request: WsgiHttpRequest) -> WsgiHttpResponse:
+        if request.method == "POST" and request.path == self.path:
+            response = self.dispatch_raw(request)
+            return WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+        return super()._get_http_response(request)
+
+    def dispatch_raw(self, request: WsgiHttpRequest) -> BoltResponse:
+        environ = request.environ
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return BoltResponse(status=400, body="bad request")
+        raw: bytes = environ["wsgi.input"].read(length) if "wsgi.input" in environ and length > 0 else b""
         headers = request.get_headers()
-        content_type = str(headers.get("content-type") or "")
-        timestamp = str(headers.get("x-slack-request-timestamp") or "")
-        if self.verifier is not None and not (timestamp.isascii() and timestamp.isdigit()):
-            return BoltResponse(status=401, body="")  # Bolt answers a non-numeric timestamp with an empty 200
-        if _is_malformed(body, content_type):
-            signed = self.verifier is not None and self.verifier.is_valid_request(body, headers)
-            return BoltResponse(status=400 if signed else 401, body="bad request" if signed else "")
-        # The body stream is read once; hand Bolt what we read.
+        if self.signing_secret is not None:
+            timestamp = str(headers.get("x-slack-request-timestamp") or "")
+            signature = str(headers.get("x-slack-signature") or "")
+            if not signature_is_valid(self.signing_secret, raw, timestamp, signature):
+                self._refusals.log("refused a request without a valid Slack signature (%d bytes)", len(raw))
+                return BoltResponse(status=401, body="")
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return BoltResponse(status=400, body="bad request")
+        if _is_malformed(body, str(headers.get("content-type") or "")):
+            return BoltResponse(status=400, body="bad request")
         return self.app.dispatch(BoltRequest(body=body, query=request.query_string, headers=headers))
+
+
+class _RateLimitedLog:
+    """One INFO line per ``interval_s`` at most, with a count of what was left out."""
+
+    def __init__(self, target: logging.Logger, *, interval_s: float) -> None:
+        self.target = target
+        self.interval_s = interval_s
+        self._lock = threading.Lock()
+        self._next = 0.0
+        self._skipped = 0
+
+    def log(self, message: str, *args: Any) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if now < self._next:
+                self._skipped += 1
+                return
+            skipped, self._skipped, self._next = self._skipped, 0, now + self.interval_s
+        suffix = f" (and {skipped} more since the last line)" if skipped else ""
+        self.target.info(message + suffix, *args)
 
 
 def make_wsgi_app(
