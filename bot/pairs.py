@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import Update, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -73,32 +73,59 @@ class InviteOutcome:
 def answer_invite(
     session: Session, *, pair: Pair, user_id: str, accept: bool, now: datetime
 ) -> InviteOutcome | Problem:
-    """A member accepts or declines the pairing; both accepting makes it active, one decline ends it."""
+    """A member accepts or declines the pairing; both accepting makes it active, one decline ends it.
+
+    Two members may press at the same moment, so every change is a conditional UPDATE whose row count
+    says whether this press made it: exactly one of two concurrent accepts activates the pair.
+    """
     role = pair.role_of(user_id)
     if role is None:
         return Problem(f"This invitation is for <@{pair.mentor_id}> and <@{pair.mentee_id}>.")
-    if pair.status == PairStatus.DECLINED:
+    if pair.id is None:
+        return Problem("I couldn't find that pair. It may have been removed.")
+    if accept:
+        flag = Pair.mentor_accepted if role == "mentor" else Pair.mentee_accepted
+        changed = _changed(
+            session,
+            update(Pair)
+            .where(col(Pair.id) == pair.id, col(Pair.status).in_(PairStatus.LIVE), col(flag).is_(False))
+            .values({flag: True}),
+        )
+        now_active = changed and _changed(
+            session,
+            update(Pair)
+            .where(
+                col(Pair.id) == pair.id,
+                col(Pair.status) == PairStatus.PENDING,
+                col(Pair.mentor_accepted).is_(True),
+                col(Pair.mentee_accepted).is_(True),
+            )
+            .values(status=PairStatus.ACTIVE),
+        )
+    else:
+        changed = now_active = False
+        declined = _changed(
+            session,
+            update(Pair)
+            .where(col(Pair.id) == pair.id, col(Pair.status) == PairStatus.PENDING)
+            .values(status=PairStatus.DECLINED, declined_by=user_id, ended_at=now),
+        )
+    fresh = session.exec(select(Pair).where(Pair.id == pair.id).execution_options(populate_existing=True)).one()
+    if not accept and declined:
+        return InviteOutcome(fresh, changed=True, now_active=False, declined=True)
+    if fresh.status == PairStatus.DECLINED:
         return Problem("This pairing was declined, so it is closed. Your program lead can pair you again.")
-    if pair.status == PairStatus.ENDED:
+    if fresh.status == PairStatus.ENDED:
         return Problem("This pairing has ended.")
     if not accept:
-        if pair.status == PairStatus.ACTIVE:
-            return Problem("You both accepted already; to stop, use `/mentor end`.")
-        pair.status = PairStatus.DECLINED
-        pair.declined_by = user_id
-        pair.ended_at = now
-        session.add(pair)
-        return InviteOutcome(pair, changed=True, now_active=False, declined=True)
-    already = pair.mentor_accepted if role == "mentor" else pair.mentee_accepted
-    if role == "mentor":
-        pair.mentor_accepted = True
-    else:
-        pair.mentee_accepted = True
-    became_active = pair.status == PairStatus.PENDING and pair.mentor_accepted and pair.mentee_accepted
-    if became_active:
-        pair.status = PairStatus.ACTIVE
-    session.add(pair)
-    return InviteOutcome(pair, changed=not already, now_active=became_active, declined=False)
+        return Problem("You both accepted already; to stop, use `/mentor end`.")
+    return InviteOutcome(fresh, changed=changed, now_active=now_active, declined=False)
+
+
+def _changed(session: Session, statement: Update) -> bool:
+    """Run a conditional UPDATE of one row; True when it matched (this caller made the change)."""
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def end_pair(session: Session, *, pair: Pair, by: str, now: datetime) -> Pair | Problem:
