@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tests.support.database import (
     suite_runs_on_postgres,
     truncate_all,
 )
+from tests.support.executor import TrackingExecutor
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender
 
@@ -123,15 +125,37 @@ class RunningBot:
     deps: Deps
     fake: FakeSlack
     slack: SlackSender
+    listeners: TrackingExecutor
 
     @property
     def engine(self) -> Engine:
         return self.deps.engine
 
+    def settle(self) -> None:
+        """Wait until everything Bolt does after its acks has finished (before checking that nothing changed)."""
+        self.listeners.wait_idle()
+
+
+@contextmanager
+def serving(deps: Deps, fake: FakeSlack) -> Iterator[RunningBot]:
+    """Serve the bot over real HTTP on a free port; on exit, wait for its listeners, then stop."""
+    listeners = TrackingExecutor()
+    app = create_app(
+        deps.settings, client=deps.client, engine=deps.engine, clock=deps.clock, listener_executor=listeners
+    )
+    try:
+        with serving_in_thread(app, deps.engine, signing_secret=deps.settings.slack_signing_secret) as url:
+            running = RunningBot(url, deps, fake, SlackSender(url, response_url=fake.response_url()), listeners)
+            try:
+                yield running
+            finally:
+                running.settle()  # no test's background work spills into the next one
+    finally:
+        listeners.shutdown(wait=True)
+
 
 @pytest.fixture
 def bot(deps: Deps, fake_slack: FakeSlack) -> Iterator[RunningBot]:
     """The bot served over real HTTP by waitress on a free port, talking to the fake Slack."""
-    app = create_app(deps.settings, client=deps.client, engine=deps.engine, clock=deps.clock)
-    with serving_in_thread(app, deps.engine, signing_secret=deps.settings.slack_signing_secret) as url:
-        yield RunningBot(url, deps, fake_slack, SlackSender(url, response_url=fake_slack.response_url()))
+    with serving(deps, fake_slack) as running:
+        yield running

@@ -319,7 +319,7 @@ def test_unsigned_forged_or_stale_requests_get_401_and_change_nothing(bot: Runni
         # Signed for another body: the signature does not match what arrives.
         headers = bot.slack.signed_headers(body + "x", content_type)
         assert http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=headers).status == 401
-    time.sleep(0.2)  # anything accepted by mistake would have reached the fake Slack by now
+    bot.settle()  # anything accepted by mistake has reached the fake Slack by now
     assert all_pairs(bot) == [] and bot.fake.calls() == [] and bot.fake.responses() == []
 
 
@@ -343,7 +343,7 @@ def test_url_verification_echoes_the_challenge(bot: RunningBot) -> None:
 
 
 def test_app_home_opened_with_enterprise_envelope_is_acked_fast(bot: RunningBot) -> None:
-    envelope = json.loads((Path("/work/shared/slack-samples/app_home_opened.json")).read_text())
+    envelope = json.loads((ROOT / "tests" / "fixtures" / "app_home_opened.json").read_text())
     envelope["event"]["user"] = MENTOR
     envelope["event_time"] = int(time.time())
     started = time.monotonic()
@@ -374,7 +374,7 @@ def test_the_bots_own_messages_and_other_channels_messages_are_ignored(bot: Runn
     stranger = dict(own, user=OTHER, channel="C0OTHER", ts="1800000999.000200", event_ts="1800000999.000200")
     stranger.pop("bot_id")
     assert bot.slack.event(stranger).status == 200
-    time.sleep(0.2)
+    bot.settle()
     assert db_snapshot(bot) == before
     assert [c.method for c in bot.fake.calls()[calls:] if c.method.startswith("chat.")] == []
 
@@ -476,7 +476,7 @@ def test_oversized_text_in_a_modal_is_a_field_error_and_saves_nothing(bot: Runni
     assert answer["response_action"] == "errors"
     input_ids = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
     assert set(answer["errors"]) <= input_ids and {"location", "expectations"} & set(answer["errors"])
-    time.sleep(0.2)
+    bot.settle()
     assert db_snapshot(bot) == before
 
 
@@ -488,7 +488,7 @@ def test_a_submission_by_someone_outside_the_pair_is_refused(bot: RunningBot) ->
     before = db_snapshot(bot)
     response = bot.slack.interactive(view_submission(user_id=OTHER, view=view, inputs=BOUNDARIES))
     assert response.status == 200 and response.json()["response_action"] == "errors"
-    time.sleep(0.2)
+    bot.settle()
     assert db_snapshot(bot) == before
 
 
@@ -504,7 +504,7 @@ def test_a_modal_button_with_a_crafted_view_of_another_pair_is_refused(bot: Runn
             user_id=OTHER, view=view, action_id=button["action_id"], value=str(button.get("value", ""))
         )
         assert bot.slack.interactive(payload).status == 200
-    time.sleep(0.2)
+    bot.settle()
     assert db_snapshot(bot) == before
     assert len(bot.fake.calls("views.push")) == 0
 
@@ -724,7 +724,7 @@ def test_thread_reply_to_the_questions_and_the_weekly_nudge(bot: RunningBot) -> 
     )
     assert retried.status == 200
     bot.fake.wait_for(lambda f: open_items_of(bot, pair.id or 0))
-    time.sleep(0.3)
+    bot.settle()
     assert open_items_of(bot, pair.id or 0) == ["call Ana about the raise"]
 
     # The next week's nudge (on the meeting weekday, within hours) lists the mentee's open step.
@@ -760,7 +760,7 @@ def test_pairing_someone_with_themselves_or_an_unknown_user_creates_nothing(bot:
     assert "different" in seen.lower()
     bot.fake.inject("conversations.open", error="user_not_found")
     seen = ask(bot, f"pair <@{MENTOR}|maria> <@U0GHOST|ghost>", user_id=ADMIN)
-    time.sleep(0.3)
+    bot.settle()
     assert all_pairs(bot) == []
     assert bot.fake.posts() == []
 
@@ -847,7 +847,7 @@ def test_posts_outside_a_members_contact_hours_wait_for_the_next_allowed_time(bo
 def test_the_home_tab_shows_a_members_pair_and_its_buttons_work(bot: RunningBot) -> None:
     pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     agree_through_the_ui(bot, pair)
-    envelope = json.loads(Path("/work/shared/slack-samples/app_home_opened.json").read_text())
+    envelope = json.loads((ROOT / "tests" / "fixtures" / "app_home_opened.json").read_text())
     envelope["event"]["user"] = MENTEE
     envelope["event_time"] = int(time.time())
     envelope["event_id"] = "Ev0HOME2"
@@ -866,7 +866,7 @@ def test_the_home_tab_shows_a_members_pair_and_its_buttons_work(bot: RunningBot)
         payload["container"] = {"type": "view", "view_id": "V0HOME1"}
         response = bot.slack.interactive(payload)
         assert response.status == 200, (button["action_id"], response.text)
-    time.sleep(0.5)
+    bot.settle()
     errors = [c for c in bot.fake.calls() if c.method == "chat.postEphemeral" and "went wrong" in str(c.args)]
     assert not errors, errors
 
@@ -890,7 +890,7 @@ def test_an_admin_outside_the_pair_sees_none_of_its_member_only_screens(bot: Run
     before_replies = len(bot.fake.responses())
     click(bot, ADMIN, "choose_pair", value, channel="C0001", ts="1.000100")
     bot.fake.wait_for_responses(before_replies + 1)
-    time.sleep(0.2)
+    bot.settle()
     assert len(bot.fake.calls("views.open")) == views and len(bot.fake.posts()) == posts
     assert db_snapshot(bot) == before
 
@@ -918,7 +918,7 @@ def test_oversized_prework_and_import_text_are_field_errors_and_save_nothing(bot
         assert answer.get("response_action") == "errors", (sub, answer)
         input_ids = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
         assert answer["errors"] and set(answer["errors"]) <= input_ids, answer
-    time.sleep(0.3)
+    bot.settle()
     assert db_snapshot(bot) == before and len(bot.fake.posts()) == posts
 
 
@@ -940,7 +940,7 @@ def test_submissions_with_missing_or_broken_state_change_nothing(bot: RunningBot
         payload = view_submission(user_id=MENTEE, view=view, inputs={})
         payload["view"]["private_metadata"] = "{not json"
         assert bot.slack.interactive(payload).status < 500, sub
-    time.sleep(0.3)
+    bot.settle()
     assert db_snapshot(bot) == before
 
 
@@ -965,7 +965,7 @@ def test_interactions_claiming_another_workspace_are_refused(bot: RunningBot) ->
         team_id="T0OTHER",
     )
     assert bot.slack.interactive(payload).status == 200
-    time.sleep(0.3)
+    bot.settle()
     assert db_snapshot(bot) == before
 
 
@@ -1006,7 +1006,7 @@ def test_answering_the_questions_through_the_button_and_an_oversized_answer(bot:
     good = {b["block_id"]: "Practise the pitch" for b in view["blocks"] if b["type"] == "input"}
     response = bot.slack.interactive(view_submission(user_id=OTHER, view=view, inputs=good))
     assert response.status == 200 and response.json()["response_action"] == "errors", response.text
-    time.sleep(0.2)
+    bot.settle()
     assert db_snapshot(bot) == before
     # The member's answer is saved.
     response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=good))
@@ -1080,7 +1080,7 @@ def test_oversized_text_in_every_other_modal_is_a_field_error(bot: RunningBot) -
         assert response.status == 200, (name, response.text)
         answer = response.json() if response.body else {}
         assert answer.get("response_action") == "errors", (name, answer)
-        time.sleep(0.2)
+        bot.settle()
         assert db_snapshot(bot) == before, name
 
 
@@ -1094,7 +1094,7 @@ def test_an_item_line_longer_than_an_item_may_be_is_a_field_error_not_cut_short(
     response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs={"items_text": text}))
     answer = response.json() if response.body else {}
     assert answer.get("response_action") == "errors" and "Line 2" in answer["errors"]["items_text"], answer
-    time.sleep(0.2)
+    bot.settle()
     assert db_snapshot(bot) == before
 
 
