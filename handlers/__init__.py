@@ -17,6 +17,7 @@ from handlers import (
     meetings,
     pairing,
     prework,
+    replays,
     reports,
     roadmap,
 )
@@ -27,6 +28,7 @@ FEATURES = (pairing, prework, boundaries, goals, roadmap, meetings, checkins, fo
 
 def register_handlers(app: App, deps: Deps) -> None:
     errors.register(app, deps)
+    replays.register(app, deps)  # before any listener: a replayed request changes nothing
     for feature in FEATURES:
         feature.register(app, deps)
     commands.register(app, deps, FEATURES)

@@ -364,3 +364,21 @@ class EventReceipt(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     event_id: str = Field(max_length=64)
     received_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class RequestReceipt(SQLModel, table=True):
+    """Signed requests already accepted (a hash of the body), so a replay or a Slack retry is dropped.
+
+    Rows older than Slack's signature window (five minutes) are useless and are pruned by ``received_at``.
+    """
+
+    __tablename__ = "request_receipt"
+    __table_args__ = (
+        UniqueConstraint("request_key", name="uq_request_receipt_key"),
+        Index("ix_request_receipt_received_at", "received_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(default="", max_length=32)
+    request_key: str = Field(max_length=64)  # sha256 hex of the raw body
+    received_at: datetime = Field(sa_column=_ts(nullable=False))
