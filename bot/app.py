@@ -8,6 +8,7 @@ from concurrent.futures import Executor
 from datetime import datetime
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
@@ -15,10 +16,39 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings
 from bot.deps import Deps, system_clock
 from bot.installations import BOT_SCOPES, installation_store, oauth_state_store
-from bot.slack_client import make_client
+from bot.slack_client import make_client, slack_monitor
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)
+
+#: The first request may wait this long for the bot's own ids from auth.test; later ones never wait.
+FIRST_AUTH_WAIT_S = 1.0
+
+
+def single_workspace_authorize(client: WebClient) -> Callable[..., AuthorizeResult]:
+    """Bolt's ``authorize`` for one workspace, from a cached auth.test that never holds up a request for long.
+
+    Bolt's default calls auth.test on the first request, with the client's retries (seconds when
+    Slack is unreachable, before the ack). Here the answer comes from ``SlackMonitor``: the bot
+    token is always used; the bot's user and bot ids are filled in once auth.test has answered.
+    """
+    monitor = slack_monitor(client)
+    token = client.token
+
+    def authorize(enterprise_id: str | None = None, team_id: str | None = None, **_: object) -> AuthorizeResult:
+        auth: dict[str, object] = {}
+        if monitor is not None:
+            state = monitor.check(wait=FIRST_AUTH_WAIT_S if monitor.state.auth is None else 0)
+            auth = state.auth or {}
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id or (str(auth["team_id"]) if auth.get("team_id") else None),
+            bot_token=token,
+            bot_user_id=str(auth["user_id"]) if auth.get("user_id") else None,
+            bot_id=str(auth["bot_id"]) if auth.get("bot_id") else None,
+        )
+
+    return authorize
 
 
 def build_deps(
@@ -66,8 +96,12 @@ def create_app(
             install_path="/slack/install",
             redirect_uri_path="/slack/oauth_redirect",
         )
+    authorize = None
+    if oauth_settings is None and deps.client.token:
+        authorize = single_workspace_authorize(deps.client)
     app = App(
         client=deps.client,
+        authorize=authorize,
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=False,

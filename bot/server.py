@@ -19,11 +19,12 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
 from waitress.server import create_server
+
+from bot.slack_client import slack_monitor
+from storage.db import database_monitor
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +34,33 @@ MAX_REQUEST_BODY_BYTES = 1024 * 1024
 StartResponse = Callable[..., Any]
 
 
-def database_ok(engine: Engine) -> bool:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except SQLAlchemyError:
-        logger.warning("health check: database unreachable", exc_info=True)
-        return False
+#: /healthz answers within about this long, whatever the database and Slack are doing.
+HEALTH_WAIT_S = 1.5
+
+
+def database_ok(engine: Engine, wait: float = HEALTH_WAIT_S) -> bool:
+    """The database answers and can be written (a no-op write rolled back), found out within ``wait`` seconds."""
+    return database_monitor(engine).check(wait).ok
+
+
+def health(app: App, engine: Engine, wait: float = HEALTH_WAIT_S) -> tuple[bool, dict[str, Any]]:
+    """``(healthy, body)`` for /healthz: the database and Slack, checked side by side within ``wait`` seconds."""
+    slack = slack_monitor(app.client)
+    started = time.monotonic()
+    if slack is not None:
+        slack.check(0)  # start a refresh if the cached answer is stale, while the database is probed
+    database = database_monitor(engine).check(wait)
+    body: dict[str, Any] = {"status": "ok", "database": database.ok}
+    if not database.ok:
+        body["database_error"] = ("not writable: " if database.reachable else "") + database.detail
+    healthy = database.ok
+    if slack is not None:
+        slack_state = slack.check(max(0.0, wait - (time.monotonic() - started)))
+        body["slack"] = slack_state.status
+        healthy = healthy and not slack_state.failing
+    if not healthy:
+        body["status"] = "unavailable"
+    return healthy, body
 
 
 #: Requests signed further than this from now are refused (Slack's own rule: five minutes).
@@ -163,8 +183,8 @@ def make_wsgi_app(
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            ok = database_ok(engine)
-            body = json.dumps({"status": "ok" if ok else "unavailable", "database": ok}).encode()
+            ok, answer = health(app, engine)
+            body = json.dumps(answer).encode()
             start_response(
                 "200 OK" if ok else "503 Service Unavailable",
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],

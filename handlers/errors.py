@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.deps import Deps
+from storage.db import database_monitor
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +104,54 @@ def _notify(body: dict[str, Any], client: WebClient, text: str) -> None:
         logger.warning("could not deliver the apology: %s", _one_line(error))
 
 
+#: A request that needs the database waits at most this long to learn whether it answers.
+DATABASE_GATE_WAIT_S = 1.5
+
+
+def needs_database(body: dict[str, Any]) -> bool:
+    """Everything but ``/mentor help`` (or nothing) reads or writes the database."""
+    if "command" in body:
+        return str(body.get("text") or "").strip().lower() not in ("", "help")
+    return True
+
+
+def database_down_answer(body: dict[str, Any]) -> BoltResponse:
+    """The ack for a request that cannot be served while the database is unreachable: say so, change nothing."""
+    if "command" in body:
+        answer = {"response_type": "ephemeral", "text": DATABASE_DOWN}
+        return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
+    if body.get("type") == "view_submission":
+        return view_submission_failed(body.get("view"), not_saved(uuid.uuid4().hex[:8], database_down=True))
+    response_url = body.get("response_url")
+    if body.get("type") == "block_actions" and isinstance(response_url, str) and response_url:
+        threading.Thread(target=_send_to_response_url, args=(response_url, DATABASE_DOWN), daemon=True).start()
+    return BoltResponse(status=200, body="")
+
+
+def _send_to_response_url(response_url: str, text: str) -> None:
+    from slack_sdk.webhook import WebhookClient
+
+    try:
+        WebhookClient(response_url, timeout=5).send(text=text, response_type="ephemeral", replace_original=False)
+    except (SlackClientError, OSError) as error:
+        logger.warning("could not tell the user the database is down: %s", _one_line(error))
+
+
 def register(app: App, deps: Deps) -> None:
+    monitor = database_monitor(deps.engine)
+
+    def database_gate(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        """Before any listener: when the database does not answer within 1.5 s, answer that, instead of hanging."""
+        if not isinstance(body, dict) or not needs_database(body):
+            return next()
+        state = monitor.check(DATABASE_GATE_WAIT_S)
+        if state.reachable:
+            return next()
+        logger.warning("answered a request without the database: it cannot be reached (%s)", state.detail)
+        return database_down_answer(body)
+
+    app.use(database_gate)
+
     def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> BoltResponse:
         error_id = uuid.uuid4().hex[:8]
         body = body if isinstance(body, dict) else {}

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
+import threading
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+logger = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+#: PostgreSQL: give up connecting after this long (psycopg's client-side ``connect_timeout``).
+PG_CONNECT_TIMEOUT_S = 3
+#: PostgreSQL: the server cancels any statement running longer than this (``0``: never).
+PG_STATEMENT_TIMEOUT_MS = 15_000
+#: PostgreSQL: an established connection whose data goes unacknowledged this long is dropped by the kernel
+#: (``tcp_user_timeout``); keepalives find a dead peer on an idle connection within about the same time.
+PG_TCP_USER_TIMEOUT_MS = 10_000
+#: Waiting for a free pooled connection ends with an error after this long instead of blocking.
+POOL_TIMEOUT_S = 3
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,8 +50,32 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """Build an engine for a SQLAlchemy URL: SQLite gets WAL, foreign keys and a busy timeout."""
+def _postgres_connect_args(query: Any, statement_timeout_ms: int) -> dict[str, Any]:
+    """psycopg settings so that a database that stops answering fails fast instead of hanging the bot.
+
+    Values already given in the URL's query string win.
+    """
+    args: dict[str, Any] = {
+        "connect_timeout": PG_CONNECT_TIMEOUT_S,
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS,
+    }
+    if statement_timeout_ms and "options" not in query:
+        args["options"] = f"-c statement_timeout={statement_timeout_ms}"
+    return {key: value for key, value in args.items() if key not in query}
+
+
+def make_engine(url: str, *, statement_timeout_ms: int = PG_STATEMENT_TIMEOUT_MS) -> Engine:
+    """Build an engine for a SQLAlchemy URL.
+
+    SQLite gets WAL, foreign keys and a busy timeout. PostgreSQL gets a connect timeout, a
+    statement timeout (``statement_timeout_ms``; 0 for none, as migrations use), TCP keepalives
+    and ``tcp_user_timeout``, pre-ping and a pool timeout. Connections are tracked so that
+    ``DatabaseMonitor`` can break the ones stuck on a database that stopped answering.
+    """
     url = normalize_url(url)
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
@@ -42,10 +85,176 @@ def make_engine(url: str) -> Engine:
             kwargs["poolclass"] = StaticPool
     else:
         kwargs["pool_pre_ping"] = True
+        kwargs["pool_timeout"] = POOL_TIMEOUT_S
+        if parsed.get_backend_name() == "postgresql":
+            kwargs["connect_args"] = _postgres_connect_args(parsed.query, statement_timeout_ms)
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
+    else:
+        _track_connections(engine)
     return engine
+
+
+# ---- health: is the database reachable and writable, answered within a deadline -----------------
+
+_open_connections: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[Any]] = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+
+
+def _track_connections(engine: Engine) -> None:
+    connections: weakref.WeakSet[Any] = weakref.WeakSet()
+    with _registry_lock:
+        _open_connections[engine] = connections
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        connections.add(dbapi_connection)
+
+    def on_close(dbapi_connection: Any, *_args: Any) -> None:
+        connections.discard(dbapi_connection)
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "close", on_close)
+    event.listen(engine, "close_detached", on_close)
+
+
+def break_connections(engine: Engine) -> int:
+    """Shut down the sockets of every open connection of ``engine``; return how many.
+
+    A thread blocked reading from a database that no longer answers (a network black hole)
+    wakes with an error instead of waiting forever; the pool then replaces the connection.
+    """
+    with _registry_lock:
+        connections = list(_open_connections.get(engine, ()))
+    broken = 0
+    for connection in connections:
+        try:
+            if getattr(connection, "closed", True):
+                continue
+            fd = connection.fileno()
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+            broken += 1
+        except Exception:  # best effort: this runs on a database that is already failing, never raise here
+            continue
+    return broken
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    reachable: bool
+    writable: bool
+    detail: str = ""
+    checked_at: float = 0.0  # time.monotonic() of the probe's end; 0: never checked
+
+    @property
+    def ok(self) -> bool:
+        return self.reachable and self.writable
+
+
+def probe_database(engine: Engine) -> DatabaseState:
+    """``SELECT 1``, then a write rolled back (a no-op UPDATE of ``alembic_version``): can we read and write?"""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            connection.rollback()
+            sqlite = connection.dialect.name == "sqlite"
+            try:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA busy_timeout=1000")
+                else:
+                    connection.exec_driver_sql("SET LOCAL lock_timeout = '1s'")
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            except SQLAlchemyError as error:
+                return DatabaseState(True, False, _first_line(error), time.monotonic())
+            finally:
+                connection.rollback()
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    except SQLAlchemyError as error:
+        return DatabaseState(False, False, _first_line(error), time.monotonic())
+    return DatabaseState(True, True, "", time.monotonic())
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
+
+
+class DatabaseMonitor:
+    """The database's state, refreshed by bounded probes, readable without ever blocking for long.
+
+    ``check(wait)`` returns a state at most ``fresh_s`` old if there is one; otherwise it starts a
+    probe (unless one is running) and waits at most ``wait`` seconds for it. A probe that has not
+    finished after ``probe_timeout_s`` counts as "unreachable", and the engine's connections are
+    broken so that nothing stays blocked on them; the next probe then connects afresh, which is
+    how the bot notices by itself that the database is back.
+    """
+
+    def __init__(self, engine: Engine, *, probe_timeout_s: float = 2.5, fresh_s: float = 1.0) -> None:
+        self.engine = engine
+        self.probe_timeout_s = probe_timeout_s
+        self.fresh_s = fresh_s
+        self._lock = threading.Lock()
+        self._state = DatabaseState(True, True, "not checked yet", 0.0)
+        self._done: threading.Event | None = None  # set while a probe runs
+
+    @property
+    def state(self) -> DatabaseState:
+        return self._state
+
+    def check(self, wait: float) -> DatabaseState:
+        with self._lock:
+            state = self._state
+            if state.checked_at and time.monotonic() - state.checked_at < self.fresh_s:
+                return state
+            done = self._done
+            if done is None:
+                done = self._done = threading.Event()
+                threading.Thread(target=self._supervise, args=(done,), daemon=True, name="db-probe").start()
+        done.wait(wait)
+        with self._lock:
+            if self._done is done and not done.is_set() and self._state.reachable:
+                # Still waiting on the probe: the database is not answering within the deadline.
+                return DatabaseState(False, False, "no answer yet", self._state.checked_at)
+            return self._state
+
+    def _supervise(self, done: threading.Event) -> None:
+        result: list[DatabaseState] = []
+        worker = threading.Thread(target=lambda: result.append(probe_database(self.engine)), daemon=True)
+        worker.start()
+        worker.join(self.probe_timeout_s)
+        if result:
+            state = result[0]
+        else:
+            state = DatabaseState(False, False, f"no answer within {self.probe_timeout_s:g} s", time.monotonic())
+        previous = self._state
+        with self._lock:
+            self._state = state
+            self._done = None
+        done.set()
+        if not state.reachable:
+            broken = break_connections(self.engine)
+            if previous.reachable:
+                logger.warning("database unreachable (%s); broke %d stuck connection(s)", state.detail, broken)
+        elif not state.writable and previous.writable:
+            logger.warning("database is not writable (%s)", state.detail)
+        elif state.ok and not previous.ok:
+            logger.info("database is reachable again")
+
+
+_monitors: weakref.WeakKeyDictionary[Engine, DatabaseMonitor] = weakref.WeakKeyDictionary()
+
+
+def database_monitor(engine: Engine) -> DatabaseMonitor:
+    """The one monitor of ``engine`` (shared by /healthz and the request gate)."""
+    with _registry_lock:
+        monitor = _monitors.get(engine)
+        if monitor is None:
+            monitor = _monitors[engine] = DatabaseMonitor(engine)
+        return monitor
 
 
 @contextmanager

@@ -19,7 +19,7 @@ def _pair_count(bot: RunningBot) -> int:
 def test_healthz_answers_200_with_json_once_the_database_is_reachable(bot: RunningBot) -> None:
     response = http_request(bot.url + "/healthz")
     assert response.status == 200
-    assert response.json() == {"status": "ok", "database": True}
+    assert response.json() == {"status": "ok", "database": True, "slack": "ok"}
 
 
 def test_unknown_path_is_404(bot: RunningBot) -> None:
@@ -86,5 +86,35 @@ def test_healthz_answers_503_when_the_database_is_unreachable(deps, tmp_path) ->
     app = create_app(deps.settings, client=deps.client, engine=missing)
     with serving_in_thread(app, missing, signing_secret=deps.settings.slack_signing_secret) as url:
         response = http_request(url + "/healthz")
+    assert response.status == 503
+    assert response.json()["database"] is False
+
+
+def test_healthz_answers_503_when_the_database_can_be_read_but_not_written(deps, fake_slack) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, item 10: ``SELECT 1`` works on a read-only database, every write fails; health must say so."""
+    from sqlalchemy import event
+
+    from bot.app import create_app
+    from bot.server import serving_in_thread
+    from storage.db import make_engine
+
+    read_only = make_engine(deps.settings.database_url)
+
+    @event.listens_for(read_only, "connect")
+    def _read_only(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        if read_only.dialect.name == "sqlite":
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        cursor.close()
+        dbapi_connection.commit()  # keep the setting (a rolled-back SET would be undone)
+
+    try:
+        app = create_app(deps.settings, client=deps.client, engine=read_only)
+        with serving_in_thread(app, read_only, signing_secret=deps.settings.slack_signing_secret) as url:
+            response = http_request(url + "/healthz")
+    finally:
+        read_only.dispose()
     assert response.status == 503
     assert response.json()["database"] is False
