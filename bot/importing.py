@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.problems import Problem
+from bot.text import escape_mrkdwn
 
 MAX_LINES = 200
 MAX_TEXT = 3000
@@ -44,7 +45,7 @@ def parse_lines(text: str) -> tuple[list[ImportLine], list[tuple[int, str]]]:
             continue
         parts = [p.strip() for p in re.split(r"[,;\t]", line) if p.strip()]
         if len(parts) != 2:
-            problems.append((number, f"expected `mentor, mentee`, got `{line[:80]}`"))
+            problems.append((number, f"expected `mentor, mentee`, got `{escape_mrkdwn(line[:80])}`"))
             continue
         parsed.append(ImportLine(number, parts[0], parts[1]))
     return parsed, problems
@@ -68,5 +69,5 @@ def resolve_person(token: str, lookup_email: Callable[[str], str | None]) -> str
         return match.group(1)
     if _EMAIL.match(token):
         user_id = lookup_email(token)
-        return user_id if user_id else Problem(f"no Slack user with the e-mail `{token}`")
-    return Problem(f"`{token[:60]}` is not a mention, a user ID or an e-mail address")
+        return user_id if user_id else Problem(f"no Slack user with the e-mail `{escape_mrkdwn(token)}`")
+    return Problem(f"`{escape_mrkdwn(token[:60])}` is not a mention, a user ID or an e-mail address")

@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.pairs import pair_for_member
 from bot.problems import Problem
+from bot.text import escape_mrkdwn
 from handlers.blocks.help import help_blocks, help_text
 from handlers.blocks.pairing import parse_choice
 from handlers.context import Invocation, PairHandler, invocation_from_action, invocation_from_command, run_for_pair
@@ -85,7 +86,8 @@ class CommandRouter:
         subcommand = self.subcommands.get(name)
         if subcommand is None:
             shown = name if len(name) <= 30 else name[:29] + "…"
-            self.send_help(inv, intro=f"Sorry, `{shown}` is an unknown subcommand. Here is what I can do:")
+            intro = f"Sorry, `{escape_mrkdwn(shown)}` is an unknown subcommand. Here is what I can do:"
+            self.send_help(inv, intro=intro)
             return
         if subcommand.run is None:
             inv.reply(f"`/mentor {name}` is not available yet. Try `/mentor help` for what you can do today.")

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.text import escape_mrkdwn
+
+__all__ = ["escape_mrkdwn", "slack_date"]
+
 
 def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}", *, tz: str | None = None) -> str:
     """``<!date^…>``: Slack renders it in each reader's own time zone.
@@ -16,8 +20,3 @@ def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}", *, tz
     else:
         fallback = when.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
     return f"<!date^{int(when.timestamp())}^{fmt}|{fallback}>"
-
-
-def escape_mrkdwn(text: str) -> str:
-    """User text made safe for mrkdwn: no accidental @channel, mentions or links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

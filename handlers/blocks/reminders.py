@@ -54,10 +54,10 @@ def reminder_message(
     theme_text = (
         f"*Theme:* {escape_mrkdwn(clip(theme, 150))}" if theme else "*Theme:* _none set yet — `/mentor roadmap`_"
     )
-    text = f"{meeting_title(slot)}: {theme or 'no theme set'} — {when}{moved}"
+    text = f"{meeting_title(slot)}: {escape_mrkdwn(clip(theme, 150)) if theme else 'no theme set'} — {when}{moved}"
     intro = f":calendar: <@{pair.mentor_id}> <@{pair.mentee_id}> — *{meeting_title(slot)}* is {when} {length}."
     if location:
-        intro += f"\n*Where:* {clip(location, 300)}"
+        intro += f"\n*Where:* {escape_mrkdwn(clip(location, 300))}"
     blocks: list[Block] = [
         section(intro),
         section(theme_text),
