@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from bot.deps import Deps
 from bot.outbox import deliver_due, enqueue
+from scheduler import alerts
 from scheduler.producers import Producer, default_producers
 from storage.db import session_scope
 
@@ -29,6 +30,11 @@ def tick(now: datetime, deps: Deps, producers: Sequence[Producer] | None = None)
     for producer in default_producers() if producers is None else producers:
         with session_scope(deps.engine) as session:
             planned += enqueue(session, producer(session, now, deps.settings), now=now)
-    delivered = deliver_due(deps.engine, deps.client_for_team, now)
+    delivered = deliver_due(deps.engine, deps.client_for_team, now, clock=deps.clock)
+    # What could not be delivered is told to the admins, through the outbox like any post.
+    with session_scope(deps.engine) as session:
+        alerted = enqueue(session, alerts.plan(session, now, deps.now(), deps.settings.admins), now=now)
+    if alerted:
+        delivered += deliver_due(deps.engine, deps.client_for_team, now, clock=deps.clock)
     logger.info("tick at %s: %d new posts planned, %d delivered", now.isoformat(), planned, delivered)
     return TickResult(planned=planned, delivered=delivered)
