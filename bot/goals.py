@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.dates import too_far_ahead
 from bot.problems import Problem
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair, Prework
 
@@ -19,6 +21,7 @@ MAX_ACTIVE_GOALS = 10
 TITLE_MAX = 150  # the column's limit
 TEXT_MAX = 1000  # description, measurable, achievable, relevant
 NOTE_MAX = 1000  # a progress note
+PERCENT = re.compile(r"[0-9]{1,3}")
 PAGE_SIZE = 8  # goals per page of the list
 HISTORY_SHOWN = 20  # progress updates shown in a goal's detail
 
@@ -89,6 +92,8 @@ def validate_goal(values: Mapping[str, object], *, today: date, check_due: bool 
         errors["due_on"] = "Pick a due date."
     elif check_due and due <= today:
         errors["due_on"] = f"Pick a date after today ({today:%a %d %b %Y} where you are)."
+    elif check_due and (far := too_far_ahead(due, today)):
+        errors["due_on"] = far
     return errors
 
 
@@ -199,7 +204,7 @@ def update_goal(
 def parse_percent(raw: object) -> int | None:
     """A whole percent 0..100 from the form's text, else None."""
     text = str(raw if raw is not None else "").strip().removesuffix("%").strip()
-    if not text.isdigit():
+    if not PERCENT.fullmatch(text):  # ASCII digits only, and few: int() of 5000 digits raises
         return None
     value = int(text)
     return value if 0 <= value <= 100 else None

@@ -20,6 +20,7 @@ from handlers import (
     replays,
     reports,
     roadmap,
+    views,
 )
 
 #: Feature modules: each has ``register(app, deps)`` and may offer ``COMMANDS`` / ``PAIR_COMMANDS``.
@@ -29,6 +30,7 @@ FEATURES = (pairing, prework, boundaries, goals, roadmap, meetings, checkins, fo
 def register_handlers(app: App, deps: Deps) -> None:
     errors.register(app, deps)
     replays.register(app, deps)  # before any listener: a replayed request changes nothing
+    views.register(app)  # then every submitted text is cleaned once, before any listener reads it
     for feature in FEATURES:
         feature.register(app, deps)
     commands.register(app, deps, FEATURES)

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.boundaries import agreed_boundaries
+from bot.dates import too_far_ahead
 from bot.deps import Deps
 from bot.meetings import (
     confirm_meeting,
@@ -161,6 +162,10 @@ def register(app: App, deps: Deps) -> None:
                 return
             boundaries = agreed_boundaries(session, pair.id)  # type: ignore[arg-type]
             tz = ZoneInfo(boundaries.timezone if boundaries is not None else "UTC")
+            far = too_far_ahead(picked[0], now.astimezone(tz).date())
+            if far:  # before combining: a date near 9999-12-31 does not even convert to UTC
+                ack(response_action="errors", errors={MOVE_DATE_BLOCK: far})
+                return
             to = datetime.combine(picked[0], picked[1], tzinfo=tz).astimezone(UTC)
             result = move_meeting(session, meeting=meeting, to=to, by=user, now=now)  # type: ignore[arg-type]
             if isinstance(result, Problem):

@@ -1,11 +1,14 @@
-"""Reading submitted modals defensively: input values, the pair a modal was opened for, who submitted it."""
+"""Reading submitted modals defensively: clean text, input values, the pair a modal was opened for, who sent it."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.deps import Deps
 from bot.pairs import pair_for_member
@@ -14,6 +17,52 @@ from storage.db import session_scope
 from storage.models import Pair
 
 T = TypeVar("T")
+
+#: Control characters other than tab and newline: nobody types them, and PostgreSQL refuses NUL in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """Submitted text without control characters (``\r\n`` becomes ``\n``; tab and newline stay)."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n"))
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
+
+
+def clean_submitted_text(body: Any) -> None:
+    """Clean, in place, every value a member typed: a submitted view's state and a message event's text.
+
+    Run once per request before any listener (see ``register``), so every modal field and every reader
+    gets clean text: what is saved is what validation saw.
+    """
+    if not isinstance(body, dict):
+        return
+    view = body.get("view")
+    state = view.get("state") if isinstance(view, dict) else None
+    if isinstance(state, dict) and isinstance(state.get("values"), dict):
+        state["values"] = _cleaned(state["values"])
+    event = body.get("event")
+    if isinstance(event, dict) and isinstance(event.get("text"), str):
+        event["text"] = clean_text(event["text"])
+
+
+def register(app: App) -> None:
+    """A global middleware: submitted text is cleaned before any listener reads it."""
+
+    def clean_text_first(req: BoltRequest, resp: BoltResponse, next: Callable[[], None]) -> BoltResponse:
+        clean_submitted_text(req.body)
+        next()
+        return resp
+
+    app.use(clean_text_first)
 
 
 def read_inputs(view: Any, block_ids: Iterable[str]) -> dict[str, str | None]:
@@ -35,7 +84,7 @@ def read_inputs(view: Any, block_ids: Iterable[str]) -> dict[str, str | None]:
                 value = option.get("value")
             else:
                 value = element.get("selected_time") or element.get("selected_date") or element.get("value")
-        found[block_id] = value if isinstance(value, str) else None
+        found[block_id] = clean_text(value) if isinstance(value, str) else None
     return found
 
 
