@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.checkins import has_content
 from bot.meetings import inactive_pairs
+from bot.outbox import DELIVERY_ALERT_KIND, reason_in_words, undelivered
 from storage.models import (
     ActionItem,
     ActionStatus,
@@ -37,12 +38,33 @@ class ProgramReport:
     items_open: int
     items_done: int
     inactive: list[Pair] = field(default_factory=list)
+    #: Scheduled posts given up in the last ``UNDELIVERED_WITHIN`` or held back for a while, by reason in words.
+    undelivered: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def undelivered_total(self) -> int:
+        return sum(self.undelivered.values())
 
     @property
     def answer_rate(self) -> float | None:
         """Share of the answers asked for (two members per check-in) that were given."""
         expected = 2 * self.checkins
         return self.checkin_answers / expected if expected else None
+
+
+UNDELIVERED_WITHIN = timedelta(days=7)
+
+
+def undelivered_by_reason(session: Session, *, team_id: str, now: datetime) -> dict[str, int]:
+    """How many scheduled posts could not be delivered (given up lately, or stuck), by reason in plain words."""
+    found = undelivered(
+        session,
+        team_id=team_id,
+        now=now,
+        given_up_since=now - UNDELIVERED_WITHIN,
+        exclude_kinds=[DELIVERY_ALERT_KIND],
+    )
+    return dict(Counter(reason_in_words(item.reason) for item in found).most_common())
 
 
 def _count_by(session: Session, column, *where) -> Counter[str]:  # type: ignore[no-untyped-def]
@@ -78,4 +100,5 @@ def program_report(session: Session, *, team_id: str, now: datetime) -> ProgramR
         items_open=items.get(ActionStatus.OPEN, 0),
         items_done=items.get(ActionStatus.DONE, 0),
         inactive=[p for p in (session.get(Pair, pid) for pid in flagged) if p is not None],
+        undelivered=undelivered_by_reason(session, team_id=team_id, now=now),
     )

@@ -14,14 +14,26 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def undelivered_line(report: ProgramReport) -> str | None:
+    """The report line about posts given up in the last week or held back for a while, if any."""
+    if not report.undelivered_total:
+        return None
+    reasons = "; ".join(
+        f"{reason}" if len(report.undelivered) == 1 else f"{reason} ({n})" for reason, n in report.undelivered.items()
+    )
+    return f"{_count(report.undelivered_total, 'post')} could not be delivered: {reasons}."
+
+
 def report_text(report: ProgramReport) -> str:
     rate = f"{report.answer_rate:.0%}" if report.answer_rate is not None else "n/a"
     p = report.pairs_by_status
-    return (
+    text = (
         f"Program report: {_count(p['active'], 'active pair')}, "
         f"{_count(report.meetings_held, 'meeting')} held, "
         f"{report.goals_met} of {report.goals_total} goals met, check-in answer rate {rate}."
     )
+    undelivered = undelivered_line(report)
+    return f"{text} {undelivered}" if undelivered else text
 
 
 def report_blocks(report: ProgramReport) -> list[Block]:
@@ -46,5 +58,8 @@ def report_blocks(report: ProgramReport) -> list[Block]:
         blocks.append(section(f":warning: *Quiet pairs* (three meetings with none held and no answers):\n{names}"))
     else:
         blocks.append(section(":white_check_mark: No quiet pairs: every active pair met or checked in recently."))
+    undelivered = undelivered_line(report)
+    if undelivered:
+        blocks.append(section(f":warning: *Scheduled posts:* {undelivered}"))
     blocks.append(context("Counts only: goals, pre-work and answers stay private to each pair."))
     return blocks
