@@ -9,7 +9,7 @@ from datetime import date, datetime
 from math import ceil
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, update
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.dates import too_far_ahead
@@ -255,11 +255,16 @@ def mark_done(
         return goal
     if goal.status == GoalStatus.DONE:
         return GOAL_DONE
-    goal.status = GoalStatus.DONE
-    goal.completed_on = local_today(now, tz)
-    goal.progress = 100
-    goal.updated_at = now
-    session.add(goal)
+    # Both members may press Done at the same moment: only the press whose UPDATE matched records it.
+    result = session.execute(
+        update(Goal)
+        .where(col(Goal.id) == goal.id, col(Goal.status) == GoalStatus.ACTIVE)
+        .values(status=GoalStatus.DONE, completed_on=local_today(now, tz), progress=100, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return GOAL_DONE
+    session.refresh(goal)
     session.add(
         GoalUpdate(
             team_id=goal.team_id, goal_id=goal.id or 0, user_id=by, progress=100, note="Marked done.", created_at=now

@@ -11,13 +11,15 @@ import pytest
 from sqlmodel import select
 
 from bot.pairs import create_pair
+from handlers.blocks import goals as ui
 from handlers.pairing import start_pair_dm
 from storage.db import session_scope
-from storage.models import Pair, PairStatus
-from tests.conftest import ADMIN, RunningBot
+from storage.models import Goal, GoalStatus, GoalUpdate, Pair, PairStatus
+from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
 from tests.support.bots import BOTH_DATABASES, bot_on
 from tests.support.fake_slack import TEAM_ID
-from tests.support.payloads import block_action
+from tests.support.payloads import block_action, view_action
+from tests.test_goals_slack import CHANNEL, add_goals, make_pair, open_list, stored_goals
 
 ROUNDS = 50
 BOTH_IN = "You're both in!"
@@ -38,7 +40,7 @@ def at_once(*sends: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait(timeout=5)
             results[index] = send()
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(sends)]
@@ -101,3 +103,32 @@ def test_both_members_accepting_at_the_same_moment_activate_the_pair_once(any_bo
     per_channel = Counter(p["channel"] for p in both_in_posts(bot.fake))
     assert per_channel == Counter({r.channel_id: 1 for r in rows})
     assert not [r for r in bot.fake.responses() if "already accepted" in str(r.get("text", ""))]
+
+
+GOALS = 20
+
+
+def test_both_members_marking_a_goal_done_at_once_record_and_announce_it_once(any_bot: RunningBot) -> None:
+    bot = any_bot
+    pair = make_pair(bot.engine)
+    add_goals(bot.engine, pair, GOALS)
+    root = open_list(bot)
+    for goal in stored_goals(bot.engine):
+        clicks = [
+            view_action(user_id=u, view=root, action_id=ui.DONE_ACTION, value=str(goal.id)) for u in (MENTOR, MENTEE)
+        ]
+        statuses = at_once(*(lambda p=p: bot.slack.interactive(p).status for p in clicks))
+        assert statuses == [200, 200]
+
+    def done_notes(fake: Any) -> list[dict[str, Any]]:
+        return [p for p in fake.posts(CHANNEL) if "done. Well done!" in p.get("text", "")]
+
+    # Both presses redraw the list (one says done, the other that it already was); one note per goal.
+    bot.fake.wait_for(lambda f: len(f.calls("views.update")) >= 2 * GOALS, timeout=15)
+    bot.fake.wait_for(lambda f: len(done_notes(f)) >= GOALS, timeout=15)
+    assert [g.status for g in stored_goals(bot.engine)] == [GoalStatus.DONE] * GOALS
+    with session_scope(bot.engine) as session:
+        marks = Counter(u.goal_id for u in session.exec(select(GoalUpdate)) if u.note == "Marked done.")
+        ids = [g.id for g in session.exec(select(Goal))]
+    assert marks == Counter(ids)
+    assert len(done_notes(bot.fake)) == GOALS
