@@ -144,7 +144,7 @@ def register(app: App, deps: Deps) -> None:
         """Before any listener: when the database does not answer within 1.5 s, answer that, instead of hanging."""
         if not isinstance(body, dict) or not needs_database(body):
             return next()
-        state = monitor.check(DATABASE_GATE_WAIT_S)
+        state = monitor.check(DATABASE_GATE_WAIT_S, write=False)
         if state.reachable:
             return next()
         logger.warning("answered a request without the database: it cannot be reached (%s)", state.detail)

@@ -12,6 +12,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.deps import Deps
 from bot.replays import first_receipt, prune_receipts, request_key
+from handlers.errors import needs_database
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,8 @@ def register(app: App, deps: Deps) -> None:
 
     def drop_replays(req: BoltRequest, resp: BoltResponse, next: Callable[[], None]) -> BoltResponse | None:
         raw = req.raw_body
-        if not raw:  # Socket Mode payloads have no signed raw body; Slack redelivers those by envelope
+        if not raw or not needs_database(req.body):  # Socket Mode payloads have no signed raw body; Slack
+            # redelivers those by envelope. `/mentor help` changes nothing, so it needs no receipt (nor the database).
             next()
             return resp
         now = datetime.now(UTC)  # the signature window is wall-clock time, not the scheduler's clock

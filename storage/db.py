@@ -53,7 +53,7 @@ def normalize_url(url: str) -> str:
 def _postgres_connect_args(query: Any, statement_timeout_ms: int) -> dict[str, Any]:
     """psycopg settings so that a database that stops answering fails fast instead of hanging the bot.
 
-    Values already given in the URL's query string win.
+    Values already given in the URL's query string win (``options=-c statement_timeout=…`` too).
     """
     args: dict[str, Any] = {
         "connect_timeout": PG_CONNECT_TIMEOUT_S,
@@ -63,9 +63,12 @@ def _postgres_connect_args(query: Any, statement_timeout_ms: int) -> dict[str, A
         "keepalives_count": 3,
         "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS,
     }
-    if statement_timeout_ms and "options" not in query:
-        args["options"] = f"-c statement_timeout={statement_timeout_ms}"
-    return {key: value for key, value in args.items() if key not in query}
+    args = {key: value for key, value in args.items() if key not in query}
+    options = query.get("options") or ""
+    options = options if isinstance(options, str) else " ".join(options)
+    if statement_timeout_ms and "statement_timeout" not in options:
+        args["options"] = f"{options} -c statement_timeout={statement_timeout_ms}".strip()
+    return args
 
 
 def make_engine(url: str, *, statement_timeout_ms: int = PG_STATEMENT_TIMEOUT_MS) -> Engine:
@@ -152,14 +155,16 @@ class DatabaseState:
         return self.reachable and self.writable
 
 
-def probe_database(engine: Engine) -> DatabaseState:
-    """``SELECT 1``, then a write rolled back (a no-op UPDATE of ``alembic_version``): can we read and write?"""
+def probe_database(engine: Engine, *, write: bool = True) -> DatabaseState:
+    """``SELECT 1``, then (``write``) a write rolled back (a no-op UPDATE of ``alembic_version``)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             connection.rollback()
+            if not write:
+                return DatabaseState(True, True, "", time.monotonic())
             sqlite = connection.dialect.name == "sqlite"
             try:
                 if sqlite:
@@ -184,64 +189,62 @@ def _first_line(error: BaseException) -> str:
 
 
 class DatabaseMonitor:
-    """The database's state, refreshed by bounded probes, readable without ever blocking for long.
+    """Asks the database, with a deadline, whether it answers (and can be written), never blocking for long.
 
-    ``check(wait)`` returns a state at most ``fresh_s`` old if there is one; otherwise it starts a
-    probe (unless one is running) and waits at most ``wait`` seconds for it. A probe that has not
-    finished after ``probe_timeout_s`` counts as "unreachable", and the engine's connections are
-    broken so that nothing stays blocked on them; the next probe then connects afresh, which is
-    how the bot notices by itself that the database is back.
+    ``check(wait, write=...)`` joins the probe of that kind already running, or starts one, and
+    waits at most ``wait`` seconds for it: concurrent callers share one probe, and nobody gets
+    an answer older than their own arrival. A probe that has not finished after
+    ``probe_timeout_s`` counts as "unreachable", and the engine's connections are broken so that
+    nothing stays blocked on them; the next probe connects afresh, which is how the bot notices
+    by itself that the database is back.
     """
 
-    def __init__(self, engine: Engine, *, probe_timeout_s: float = 2.5, fresh_s: float = 1.0) -> None:
+    def __init__(self, engine: Engine, *, probe_timeout_s: float = 2.5) -> None:
         self.engine = engine
         self.probe_timeout_s = probe_timeout_s
-        self.fresh_s = fresh_s
         self._lock = threading.Lock()
         self._state = DatabaseState(True, True, "not checked yet", 0.0)
-        self._done: threading.Event | None = None  # set while a probe runs
+        self._running: dict[bool, tuple[threading.Event, list[DatabaseState]]] = {}
 
     @property
     def state(self) -> DatabaseState:
+        """The last probe's result (``checked_at`` 0: none yet)."""
         return self._state
 
-    def check(self, wait: float) -> DatabaseState:
+    def check(self, wait: float, *, write: bool = True) -> DatabaseState:
         with self._lock:
-            state = self._state
-            if state.checked_at and time.monotonic() - state.checked_at < self.fresh_s:
-                return state
-            done = self._done
-            if done is None:
-                done = self._done = threading.Event()
-                threading.Thread(target=self._supervise, args=(done,), daemon=True, name="db-probe").start()
-        done.wait(wait)
-        with self._lock:
-            if self._done is done and not done.is_set() and self._state.reachable:
-                # Still waiting on the probe: the database is not answering within the deadline.
-                return DatabaseState(False, False, "no answer yet", self._state.checked_at)
-            return self._state
+            running = self._running.get(write)
+            if running is None:
+                running = self._running[write] = (threading.Event(), [])
+                threading.Thread(target=self._supervise, args=(write, *running), daemon=True, name="db-probe").start()
+        done, result = running
+        if done.wait(wait) and result:
+            return result[0]
+        return DatabaseState(False, False, f"no answer within {wait:g} s", time.monotonic())
 
-    def _supervise(self, done: threading.Event) -> None:
-        result: list[DatabaseState] = []
-        worker = threading.Thread(target=lambda: result.append(probe_database(self.engine)), daemon=True)
+    def _supervise(self, write: bool, done: threading.Event, result: list[DatabaseState]) -> None:
+        answer: list[DatabaseState] = []
+        worker = threading.Thread(
+            target=lambda: answer.append(probe_database(self.engine, write=write)), daemon=True, name="db-probe-io"
+        )
         worker.start()
         worker.join(self.probe_timeout_s)
-        if result:
-            state = result[0]
-        else:
-            state = DatabaseState(False, False, f"no answer within {self.probe_timeout_s:g} s", time.monotonic())
+        state = answer[0] if answer else DatabaseState(
+            False, False, f"no answer within {self.probe_timeout_s:g} s", time.monotonic()
+        )
         previous = self._state
         with self._lock:
             self._state = state
-            self._done = None
+            result.append(state)
+            del self._running[write]
         done.set()
         if not state.reachable:
             broken = break_connections(self.engine)
             if previous.reachable:
                 logger.warning("database unreachable (%s); broke %d stuck connection(s)", state.detail, broken)
-        elif not state.writable and previous.writable:
-            logger.warning("database is not writable (%s)", state.detail)
-        elif state.ok and not previous.ok:
+        elif write and not state.writable and previous.writable:
+            logger.warning("database cannot be written (%s)", state.detail)
+        elif state.reachable and not previous.reachable:
             logger.info("database is reachable again")
 
 

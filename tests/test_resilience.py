@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from slack_bolt import App
+from sqlalchemy.engine import make_url
 
-from bot.app import create_app
+from bot.app import build_deps, create_app
 from bot.deps import Deps
 from bot.server import serving_in_thread
-from tests.conftest import MENTOR
+from storage.db import make_engine
+from tests.conftest import MENTOR, make_settings
+from tests.support.database import migrated_engine
 from tests.support.fake_slack import FakeSlack
 from tests.support.payloads import view_submission
-from tests.support.slack_requests import SlackSender
+from tests.support.slack_requests import HttpResponse, SlackSender, http_request
+from tests.support.tcp_proxy import TcpProxy
 
 
 @contextmanager
@@ -67,3 +75,75 @@ def test_failing_view_submission_keeps_the_modal_open_with_an_error(deps: Deps, 
         answer = response.json()
         assert answer["response_action"] == "update"
         assert "Couldn't save" in json.dumps(answer["view"])
+
+
+# ---- item 6: a database that stops answering (a black hole, not a refusal) -----------------------
+
+
+def _proxied(url: str, proxy: TcpProxy) -> str:
+    return make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+
+
+def _timed(call: Callable[[], HttpResponse]) -> tuple[float, HttpResponse]:
+    started = time.monotonic()
+    response = call()
+    return time.monotonic() - started, response
+
+
+@pytest.mark.postgres
+def test_black_holed_database_answers_everything_within_3_seconds_and_recovers(
+    pg_url: str, fake_slack: FakeSlack
+) -> None:
+    with migrated_engine(pg_url), TcpProxy("127.0.0.1", make_url(pg_url).port or 5432) as proxy:
+        url = _proxied(pg_url, proxy)
+        engine = make_engine(url)
+        settings = make_settings(fake_slack, url)
+        deps = build_deps(settings, engine=engine)
+        app = create_app(settings, client=deps.client, engine=engine)
+        try:
+            with serving(app, deps, fake_slack) as slack:
+                health_url = slack.events_url.removesuffix("/slack/events") + "/healthz"
+                assert http_request(health_url, timeout=5).status == 200
+                assert "can't reach" not in slack.command("actions", user_id=MENTOR).text  # a pooled connection
+
+                proxy.black_hole()
+                calls: list[Callable[[], HttpResponse]] = [
+                    lambda: http_request(health_url, timeout=5),
+                    lambda: slack.command("help", user_id=MENTOR),
+                ] + [lambda: slack.command("actions", user_id=MENTOR)] * 12  # more than waitress's 8 threads
+                with ThreadPoolExecutor(len(calls)) as pool:
+                    results = list(pool.map(_timed, calls))
+                for elapsed, _ in results:
+                    assert elapsed < 3, [round(e, 2) for e, _ in results]
+                (_, health), (_, help_answer), *commands = results
+                assert health.status == 503 and health.json()["database"] is False
+                assert help_answer.status == 200 and "/mentor" in help_answer.json()["text"]
+                for _, answer in commands:
+                    assert answer.status == 200
+                    assert "can't reach its database" in answer.json()["text"]
+
+                proxy.forward()  # the database is back: the bot notices by itself
+                deadline = time.monotonic() + 20
+                while http_request(health_url, timeout=5).status != 200:
+                    assert time.monotonic() < deadline, "the bot did not notice the database is back"
+                    time.sleep(0.2)
+                elapsed, answer = _timed(lambda: slack.command("actions", user_id=MENTOR))
+                assert elapsed < 3 and "can't reach" not in answer.text
+        finally:
+            proxy.stop()  # frees anything still stuck on a black-holed connection
+            engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migrate_against_a_black_holed_database_exits_2_with_one_line(pg_url: str, tmp_path: Path) -> None:
+    from tests.test_cli_e2e import bot_env, run_bot
+
+    with TcpProxy("127.0.0.1", make_url(pg_url).port or 5432) as proxy:
+        proxy.black_hole()
+        env = bot_env(DATABASE_URL=_proxied(pg_url, proxy))
+        started = time.monotonic()
+        result = run_bot(["migrate"], tmp_path, env, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert time.monotonic() - started < 20
+        assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
