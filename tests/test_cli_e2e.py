@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
 from bot.outbox import PlannedPost, enqueue
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
+from storage.models import Outbox
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender, http_request
 
@@ -145,6 +147,16 @@ def test_tick_twice_for_the_same_instant_posts_nothing_twice(
     assert len(fake_slack.posts("G0E2E")) == 3
 
 
+def _as_if_ago(database_url: str, elapsed: timedelta) -> None:
+    """Time passes for the outbox: every claim was taken ``elapsed`` earlier by the wall clock."""
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        for row in session.exec(select(Outbox).where(col(Outbox.claimed_at).is_not(None))):
+            row.claimed_at = row.claimed_at - elapsed  # type: ignore[operator]
+            session.add(row)
+    engine.dispose()
+
+
 def test_tick_killed_after_slack_took_the_post_does_not_post_it_again(
     tmp_path: Path, fake_slack: FakeSlack, database_url: str
 ) -> None:
@@ -162,11 +174,41 @@ def test_tick_killed_after_slack_took_the_post_does_not_post_it_again(
     fake_slack.wait_for(lambda f: f.posts("G0E2E"), timeout=30)
     process.kill()  # the crash: after Slack has the post, before the bot recorded it
     process.wait()
+    _as_if_ago(database_url, timedelta(minutes=10))
     later = (now + timedelta(minutes=10)).isoformat()
     result = run_bot(["tick", "--now", later], tmp_path, env)
     assert result.returncode == 0, result.stderr
     assert len(fake_slack.posts("G0E2E")) == 1
     assert "1 delivered" in result.stdout
+
+
+def test_rerun_five_and_a_half_minutes_after_a_crash_mid_post_posts_nothing_twice(
+    tmp_path: Path, fake_slack: FakeSlack, database_url: str
+) -> None:
+    """Ten posts, the process killed (SIGKILL) while Slack takes one; rerun 5½ minutes later, real timestamps."""
+    crash_at = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=330)
+    fake_slack.clock_base = int(crash_at.timestamp())  # Slack's ts are the wall clock of the crashed run
+    _plan(database_url, 10, crash_at)
+    env = bot_env(SLACK_BOT_TOKEN=VALID_TOKEN, SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database_url)
+    fake_slack.inject("chat.postMessage", times=3)
+    fake_slack.inject("chat.postMessage", delay_after=30)  # the fourth post: Slack keeps it, the answer never comes
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "tick", "--now", crash_at.isoformat()],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    fake_slack.wait_for(lambda f: len(f.posts("G0E2E")) == 4, timeout=30)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    _as_if_ago(database_url, timedelta(seconds=330))  # the crash was 5½ minutes ago
+    later = crash_at + timedelta(seconds=330)
+    result = run_bot(["tick", "--now", later.isoformat()], tmp_path, env)
+    assert result.returncode == 0, result.stderr
+    texts = [p["text"] for p in fake_slack.posts("G0E2E")]
+    assert sorted(texts) == sorted(f"e2e post {n}" for n in range(10))
+    assert "7 delivered" in result.stdout  # the one Slack took before the crash, found in history, and six more
 
 
 def test_unreachable_database_exits_2_with_one_line_naming_database_url(tmp_path: Path) -> None:
