@@ -14,13 +14,15 @@ from bot.replays import first_receipt, prune_receipts, request_key
 from handlers.blocks import goals as ui
 from storage.db import session_scope
 from storage.models import RequestReceipt
-from tests.conftest import MENTEE, RunningBot
+from tests.conftest import MENTEE, MENTOR, RunningBot
 from tests.support.bots import BOTH_DATABASES, bot_on
+from tests.support.fake_slack import TEAM_ID
 from tests.support.payloads import view_submission
 from tests.support.slack_requests import http_request
 from tests.test_goals_slack import CHANNEL, VALID, click_push, make_pair, open_list, stored_goals
 
 FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 
 
 @pytest.fixture(params=BOTH_DATABASES)
@@ -66,3 +68,42 @@ def test_a_request_is_recorded_once_and_old_receipts_are_pruned(engine) -> None:
         assert [r.request_key for r in session.exec(select(RequestReceipt))] == [request_key("other")]
     with session_scope(engine) as session:
         assert first_receipt(session, key=key, team_id="T0001", now=now)  # long expired: a new request
+
+
+def home_opened(user: str, event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": "FAKEverificationTOKEN0001",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0001",
+            "event": {"type": "app_home_opened", "user": user, "channel": "D0001", "tab": "home"},
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": 1800000000,
+            "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOT0001", "is_bot": True}],
+        }
+    )
+
+
+def test_slacks_retry_of_an_event_is_acknowledged_and_not_handled_again(any_bot: RunningBot) -> None:
+    bot = any_bot
+    body = home_opened(MENTEE, "Ev0RETRY01")
+    first = http_request(
+        bot.slack.events_url, method="POST", body=body.encode(), headers=bot.slack.signed_headers(body, JSON)
+    )
+    assert first.status == 200
+    bot.fake.wait_for_calls("views.publish", 1)
+    retry_headers = {
+        **bot.slack.signed_headers(body, JSON),
+        "X-Slack-Retry-Num": "1",
+        "X-Slack-Retry-Reason": "http_timeout",
+    }
+    retry = http_request(bot.slack.events_url, method="POST", body=body.encode(), headers=retry_headers)
+    assert (retry.status, retry.body) == (200, b"")
+    # A different event sent after the retry is handled; the retry never is.
+    later = home_opened(MENTOR, "Ev0LATER01")
+    http_request(
+        bot.slack.events_url, method="POST", body=later.encode(), headers=bot.slack.signed_headers(later, JSON)
+    )
+    calls = bot.fake.wait_for_calls("views.publish", 2)
+    assert sorted(c.args["user_id"] for c in calls) == sorted([MENTEE, MENTOR])
