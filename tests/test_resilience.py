@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,9 +14,10 @@ from typing import Any
 
 import pytest
 from slack_bolt import App
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from bot.app import build_deps, create_app
+from bot.config import Settings
 from bot.deps import Deps
 from bot.server import serving_in_thread
 from storage.db import make_engine
@@ -147,3 +150,49 @@ def test_migrate_against_a_black_holed_database_exits_2_with_one_line(pg_url: st
         assert time.monotonic() - started < 20
         assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+# ---- item 8: Slack unreachable, or a wrong token ---------------------------------------------------
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/"  # nothing listens there: every call is refused
+
+
+def _serve_with(settings: Settings, engine: Engine, fake: FakeSlack) -> Any:
+    deps = build_deps(settings, engine=engine)
+    app = create_app(settings, client=deps.client, engine=engine)
+    return serving(app, deps, fake)
+
+
+def test_unreachable_slack_neither_delays_the_ack_nor_floods_the_log(
+    fake_slack: FakeSlack, database_url: str, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = make_settings(fake_slack, database_url, slack_api_url=_closed_port_url())
+    with caplog.at_level(logging.INFO), _serve_with(settings, engine, fake_slack) as slack:
+        elapsed, answer = _timed(lambda: slack.command("help", user_id=MENTOR))
+        assert answer.status == 200 and "/mentor" in answer.json()["text"]
+        assert elapsed < 1.5, f"the first /mentor help took {elapsed:.1f} s"
+        health = http_request(slack.events_url.removesuffix("/slack/events") + "/healthz", timeout=5)
+        assert health.status == 503
+        assert health.json()["slack"] == "unreachable" and health.json()["database"] is True
+    tracebacks = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+    assert tracebacks == []
+    assert len(caplog.records) < 10, [r.getMessage()[:120] for r in caplog.records]
+
+
+def test_a_wrong_token_makes_healthz_503_naming_it_while_help_still_answers(
+    fake_slack: FakeSlack, database_url: str, engine: Engine
+) -> None:
+    settings = make_settings(fake_slack, database_url, slack_bot_token="xoxb-revoked-or-wrong")
+    with _serve_with(settings, engine, fake_slack) as slack:
+        health_url = slack.events_url.removesuffix("/slack/events") + "/healthz"
+        elapsed, health = _timed(lambda: http_request(health_url, timeout=5))
+        assert elapsed < 2.5
+        assert health.status == 503
+        assert health.json()["slack"] == "invalid_auth"
+        elapsed, answer = _timed(lambda: slack.command("help", user_id=MENTOR))
+        assert elapsed < 3 and answer.status == 200 and "/mentor" in answer.json()["text"]
