@@ -191,6 +191,8 @@ def register(app: App, deps: Deps) -> None:
                 return
             pair = outcome.pair
             if pair.channel_id and pair.welcome_ts:
+                with session_scope(deps.engine) as session:  # the other member may have answered meanwhile
+                    pair = session.get(Pair, pair.id) or pair
                 client.chat_update(
                     channel=pair.channel_id, ts=pair.welcome_ts, text=welcome_text(pair), blocks=welcome_blocks(pair)
                 )
