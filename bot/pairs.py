@@ -129,13 +129,16 @@ def _changed(session: Session, statement: Update) -> bool:
 
 
 def end_pair(session: Session, *, pair: Pair, by: str, now: datetime) -> Pair | Problem:
-    if pair.status not in PairStatus.LIVE:
+    """End a live pairing; of two members confirming at the same moment, only one ends it."""
+    ended = pair.id is not None and _changed(
+        session,
+        update(Pair)
+        .where(col(Pair.id) == pair.id, col(Pair.status).in_(PairStatus.LIVE))
+        .values(status=PairStatus.ENDED, ended_at=now, ended_by=by),
+    )
+    if not ended:
         return Problem("This pairing has already ended.")
-    pair.status = PairStatus.ENDED
-    pair.ended_at = now
-    pair.ended_by = by
-    session.add(pair)
-    return pair
+    return session.exec(select(Pair).where(Pair.id == pair.id).execution_options(populate_existing=True)).one()
 
 
 def pairs_of(session: Session, *, team_id: str, user_id: str, statuses: Sequence[str]) -> list[Pair]:

@@ -132,3 +132,39 @@ def test_both_members_marking_a_goal_done_at_once_record_and_announce_it_once(an
         ids = [g.id for g in session.exec(select(Goal))]
     assert marks == Counter(ids)
     assert len(done_notes(bot.fake)) == GOALS
+
+
+ENDINGS = 20
+
+
+def test_both_members_confirming_the_end_at_once_end_it_once(any_bot: RunningBot) -> None:
+    bot = any_bot
+    made = new_pending_pairs(bot, ENDINGS)
+    with session_scope(bot.engine) as session:
+        for pair in made:
+            row = session.get(Pair, pair.id)
+            assert row is not None
+            row.status, row.mentor_accepted, row.mentee_accepted = PairStatus.ACTIVE, True, True
+            session.add(row)
+    for pair in made:
+        clicks = [
+            block_action(
+                user_id=user,
+                action_id="pair_end_confirm",
+                value=str(pair.id),
+                channel_id=pair.channel_id or "",
+                response_url=bot.fake.response_url("end"),
+            )
+            for user in pair.members()
+        ]
+        assert at_once(*(lambda p=p: bot.slack.interactive(p).status for p in clicks)) == [200, 200]
+
+    def ended_posts(fake: Any) -> list[dict[str, Any]]:
+        return [p for p in fake.posts() if "ended this mentoring pairing" in p.get("text", "")]
+
+    # Each press answers its member (ended, or already ended); the pair DM hears it once.
+    bot.fake.wait_for(lambda f: len(f.responses()) >= 2 * ENDINGS, timeout=15)
+    bot.fake.wait_for(lambda f: len(ended_posts(f)) >= ENDINGS, timeout=15)
+    with session_scope(bot.engine) as session:
+        assert [r.status for r in session.exec(select(Pair))] == [PairStatus.ENDED] * ENDINGS
+    assert Counter(p["channel"] for p in ended_posts(bot.fake)) == Counter({p.channel_id: 1 for p in made})
