@@ -586,7 +586,7 @@ def undelivered(
     given_up = select(Outbox).where(
         Outbox.team_id == team_id,
         col(Outbox.status) == OutboxStatus.FAILED,
-        or_(col(Outbox.claimed_at).is_(None), col(Outbox.claimed_at) >= given_up_since),
+        col(Outbox.claimed_at) >= given_up_since,  # given up: the wall clock of the last attempt
     )
     stuck = select(Outbox).where(
         Outbox.team_id == team_id,

@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 
-from sqlalchemy import distinct
+from sqlalchemy import distinct, or_
 from sqlmodel import Session, col, select
 
-from bot.outbox import DELIVERY_ALERT_KIND, PlannedPost, Undelivered, reason_in_words, undelivered
+from bot.outbox import DELIVERY_ALERT_KIND, STUCK_AFTER, PlannedPost, Undelivered, reason_in_words, undelivered
 from storage.models import Outbox, OutboxStatus, Pair
 
 #: Listed by name in a DM; the rest are counted.
@@ -66,8 +66,13 @@ def plan(session: Session, now: datetime, wall: datetime, admins: frozenset[str]
     day_start = datetime.combine(wall.astimezone(UTC).date(), time(0), tzinfo=UTC)
     teams = session.exec(
         select(distinct(Outbox.team_id)).where(
-            col(Outbox.status).in_([OutboxStatus.FAILED, OutboxStatus.PENDING, OutboxStatus.SENDING]),
-            col(Outbox.last_error).is_not(None),
+            or_(
+                (col(Outbox.status) == OutboxStatus.FAILED) & (col(Outbox.claimed_at) >= day_start),
+                col(Outbox.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+                & col(Outbox.last_error).is_not(None)
+                & (col(Outbox.created_at) <= now - STUCK_AFTER),
+            ),
+            col(Outbox.kind) != DELIVERY_ALERT_KIND,
         )
     )
     for team_id in list(teams):

@@ -1,4 +1,7 @@
-"""One scheduler pass: producers → outbox → delivery. Safe to rerun and to run in parallel."""
+"""One scheduler pass: producers → outbox → delivery → admins told of what could not be delivered.
+
+Safe to rerun and to run in parallel.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,10 @@ class TickResult:
 
 
 def tick(now: datetime, deps: Deps, producers: Sequence[Producer] | None = None) -> TickResult:
-    """Plan everything due at ``now`` and post what is due, each post exactly once."""
+    """Plan everything due at ``now`` and post what is due, each post exactly once.
+
+    Claims are timed by ``deps.clock`` (the wall clock), not by ``now``, which may be any instant.
+    """
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     planned = 0
