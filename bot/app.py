@@ -25,6 +25,17 @@ logger = logging.getLogger(__name__)
 FIRST_AUTH_WAIT_S = 1.0
 
 
+class _DropTokenIgnoredWarning(logging.Filter):
+    """Bolt warns that the client's token "will be ignored" when ``authorize`` is given; ours uses that token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be ignored" not in record.getMessage()
+
+
+_BOLT_LOGGER = logging.getLogger("mentor_bot.bolt")
+_BOLT_LOGGER.addFilter(_DropTokenIgnoredWarning())
+
+
 def single_workspace_authorize(client: WebClient) -> Callable[..., AuthorizeResult]:
     """Bolt's ``authorize`` for one workspace, from a cached auth.test that never holds up a request for long.
 
@@ -106,7 +117,7 @@ def create_app(
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=False,
         oauth_settings=oauth_settings,
-        logger=logging.getLogger("mentor_bot.bolt"),
+        logger=_BOLT_LOGGER,
         listener_executor=listener_executor,
     )
     register_handlers(app, deps)
