@@ -200,7 +200,8 @@ class DatabaseMonitor:
     """
 
     def __init__(self, engine: Engine, *, probe_timeout_s: float = 2.5) -> None:
-        self.engine = engine
+        self._engine = weakref.ref(engine)  # the registry below is keyed by the engine: no cycle keeping it alive
+        self.sqlite = engine.dialect.name == "sqlite"
         self.probe_timeout_s = probe_timeout_s
         self._lock = threading.Lock()
         self._state = DatabaseState(True, True, "not checked yet", 0.0)
@@ -224,11 +225,15 @@ class DatabaseMonitor:
 
     def _supervise(self, write: bool, done: threading.Event, result: list[DatabaseState]) -> None:
         answer: list[DatabaseState] = []
-        worker = threading.Thread(
-            target=lambda: answer.append(probe_database(self.engine, write=write)), daemon=True, name="db-probe-io"
-        )
-        worker.start()
-        worker.join(self.probe_timeout_s)
+        engine = self._engine()
+        if engine is None:  # disposed of and collected: nothing left to probe
+            answer.append(DatabaseState(False, False, "engine is gone", time.monotonic()))
+        else:
+            worker = threading.Thread(
+                target=lambda: answer.append(probe_database(engine, write=write)), daemon=True, name="db-probe-io"
+            )
+            worker.start()
+            worker.join(self.probe_timeout_s)
         state = answer[0] if answer else DatabaseState(
             False, False, f"no answer within {self.probe_timeout_s:g} s", time.monotonic()
         )
@@ -238,8 +243,8 @@ class DatabaseMonitor:
             result.append(state)
             del self._running[write]
         done.set()
-        if not state.reachable:
-            broken = break_connections(self.engine)
+        if not state.reachable and engine is not None:
+            broken = break_connections(engine)
             if previous.reachable:
                 logger.warning("database unreachable (%s); broke %d stuck connection(s)", state.detail, broken)
         elif write and not state.writable and previous.writable:

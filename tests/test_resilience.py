@@ -110,17 +110,21 @@ def test_black_holed_database_answers_everything_within_3_seconds_and_recovers(
                 assert "can't reach" not in slack.command("actions", user_id=MENTOR).text  # a pooled connection
 
                 proxy.black_hole()
+                save = view_submission(user_id=MENTOR, view=_modal("any_modal", [TEXT_INPUT]), inputs={"what": "x"})
                 calls: list[Callable[[], HttpResponse]] = [
                     lambda: http_request(health_url, timeout=5),
                     lambda: slack.command("help", user_id=MENTOR),
+                    lambda: slack.interactive(save),
                 ] + [lambda: slack.command("actions", user_id=MENTOR)] * 12  # more than waitress's 8 threads
                 with ThreadPoolExecutor(len(calls)) as pool:
                     results = list(pool.map(_timed, calls))
                 for elapsed, _ in results:
                     assert elapsed < 3, [round(e, 2) for e, _ in results]
-                (_, health), (_, help_answer), *commands = results
+                (_, health), (_, help_answer), (_, saved), *commands = results
                 assert health.status == 503 and health.json()["database"] is False
                 assert help_answer.status == 200 and "/mentor" in help_answer.json()["text"]
+                assert saved.json()["response_action"] == "errors"  # the modal stays open, nothing saved
+                assert "can't reach its database" in saved.json()["errors"]["first_input"]
                 for _, answer in commands:
                     assert answer.status == 200
                     assert "can't reach its database" in answer.json()["text"]
