@@ -38,11 +38,6 @@ StartResponse = Callable[..., Any]
 HEALTH_WAIT_S = 1.5
 
 
-def database_ok(engine: Engine, wait: float = HEALTH_WAIT_S) -> bool:
-    """The database answers and can be written (a no-op write rolled back), found out within ``wait`` seconds."""
-    return database_monitor(engine).check(wait).ok
-
-
 def health(app: App, engine: Engine, wait: float = HEALTH_WAIT_S) -> tuple[bool, dict[str, Any]]:
     """``(healthy, body)`` for /healthz: the database and Slack, checked side by side within ``wait`` seconds."""
     slack = slack_monitor(app.client)

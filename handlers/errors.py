@@ -13,6 +13,7 @@ import logging
 import threading
 import uuid
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -55,7 +56,7 @@ def is_database_outage(error: BaseException) -> bool:
 
 def is_slack_outage(error: BaseException) -> bool:
     """Slack refused or could not be reached (network, timeouts, bad token)."""
-    return isinstance(error, SlackClientError | OSError)
+    return isinstance(error, SlackClientError | URLError | ConnectionError | TimeoutError)
 
 
 def _one_line(error: BaseException) -> str:

@@ -192,11 +192,11 @@ class DatabaseMonitor:
     """Asks the database, with a deadline, whether it answers (and can be written), never blocking for long.
 
     ``check(wait, write=...)`` joins the probe of that kind already running, or starts one, and
-    waits at most ``wait`` seconds for it: concurrent callers share one probe, and nobody gets
-    an answer older than their own arrival. A probe that has not finished after
-    ``probe_timeout_s`` counts as "unreachable", and the engine's connections are broken so that
-    nothing stays blocked on them; the next probe connects afresh, which is how the bot notices
-    by itself that the database is back.
+    waits at most ``wait`` seconds for it: concurrent callers share one probe, and no answer
+    is ever taken from a cache, so a database that just stopped answering is noticed at once. A
+    probe that has not finished after ``probe_timeout_s`` counts as "unreachable", and the engine's
+    connections are broken so that nothing stays blocked on them; the next probe connects afresh,
+    which is how the bot notices by itself that the database is back.
     """
 
     def __init__(self, engine: Engine, *, probe_timeout_s: float = 2.5) -> None:
