@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 
-from sqlalchemy import distinct, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.outbox import DELIVERY_ALERT_KIND, STUCK_AFTER, PlannedPost, Undelivered, reason_in_words, undelivered
@@ -65,7 +65,7 @@ def plan(session: Session, now: datetime, wall: datetime, admins: frozenset[str]
         return
     day_start = datetime.combine(wall.astimezone(UTC).date(), time(0), tzinfo=UTC)
     teams = session.exec(
-        select(distinct(Outbox.team_id)).where(
+        select(Outbox.team_id).distinct().where(
             or_(
                 (col(Outbox.status) == OutboxStatus.FAILED) & (col(Outbox.claimed_at) >= day_start),
                 col(Outbox.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
