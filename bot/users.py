@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from storage.models import SlackUser
@@ -32,7 +34,11 @@ def cached_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | 
 
 
 def get_user(session: Session, client: WebClient, *, team_id: str, user_id: str, now: datetime) -> SlackUser | None:
-    """The user from the cache, refreshed with ``users.info`` when older than a day; None if Slack has none."""
+    """The user from the cache, refreshed with ``users.info`` when older than a day; None if Slack has none.
+
+    Two requests may fetch the same new person at once: the second insert finds the first one's row
+    and refreshes it instead of failing.
+    """
     user = cached_user(session, team_id=team_id, user_id=user_id)
     if user is not None and now - user.fetched_at < CACHE_FOR:
         return user
@@ -41,17 +47,30 @@ def get_user(session: Session, client: WebClient, *, team_id: str, user_id: str,
     except SlackApiError as error:
         logger.info("users.info %s failed: %s", user_id, error.response.get("error") if error.response else error)
         return user
-    profile = info.get("profile") or {}
     if user is None:
-        user = SlackUser(team_id=team_id, user_id=user_id, fetched_at=now)
+        try:
+            with session.begin_nested():
+                user = _filled(SlackUser(team_id=team_id, user_id=user_id, fetched_at=now), info, now)
+                session.add(user)
+                session.flush()
+            return user
+        except IntegrityError:  # a concurrent request cached them first
+            user = cached_user(session, team_id=team_id, user_id=user_id)
+            if user is None:
+                raise
+    session.add(_filled(user, info, now))
+    session.flush()
+    return user
+
+
+def _filled(user: SlackUser, info: dict[str, Any], now: datetime) -> SlackUser:
+    profile = info.get("profile") or {}
     user.display_name = str(profile.get("display_name") or info.get("name") or "")[:255]
     user.real_name = str(profile.get("real_name") or info.get("real_name") or "")[:255]
     user.email = (profile.get("email") or None) and str(profile["email"])[:320]
     user.tz = _valid_tz(info.get("tz"))
     user.is_bot = bool(info.get("is_bot"))
     user.fetched_at = now
-    session.add(user)
-    session.flush()
     return user
 
 
