@@ -13,8 +13,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.app import build_deps, create_app
-from bot.config import Settings
 from bot.server import serving_in_thread
+from mentoring.settings import Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack

@@ -14,8 +14,9 @@ from contextlib import nullcontext
 from datetime import UTC, datetime
 
 from bot.app import build_deps
-from bot.config import Settings
-from bot.outbox import PlannedPost, deliver_due, enqueue
+from mentoring.outbox import PlannedPost, enqueue
+from mentoring.settings import Settings
+from slackapi.delivery import deliver_due
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack

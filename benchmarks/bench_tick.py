@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from datetime import datetime
 
 from bot.app import build_deps
-from bot.config import Settings
+from mentoring.settings import Settings
 from scheduler.tick import tick
 from storage.db import make_engine
 from storage.migrate import upgrade

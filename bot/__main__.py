@@ -14,7 +14,8 @@ from types import FrameType
 from dotenv import dotenv_values
 from sqlalchemy.engine import Engine
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, load_settings
+from mentoring.settings import Settings
 
 logger = logging.getLogger("mentor_bot")
 

@@ -13,10 +13,10 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot.config import Settings
-from bot.deps import Deps, system_clock
 from bot.installations import BOT_SCOPES, installation_store, oauth_state_store
 from bot.slack_client import make_client, slack_monitor
+from mentoring.deps import Deps, system_clock
+from mentoring.settings import Settings
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)

@@ -1,21 +1,18 @@
-"""Settings read once from the environment (and ``.env``), validated, frozen and passed down."""
+"""Reading the configuration: the environment (and ``.env``) once, validated into the frozen ``Settings``."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from mentoring.settings import DEFAULT_DATABASE_URL, DEFAULT_PORT, DEFAULT_SLACK_API_URL, Settings
 from storage.db import normalize_url
 
-DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-DEFAULT_DATABASE_URL = "sqlite:///mentor.db"
-DEFAULT_PORT = 3000
 USER_ID_PATTERN = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
@@ -25,31 +22,6 @@ class ConfigError(Exception):
     def __init__(self, variable: str, problem: str, fix: str) -> None:
         self.variable = variable
         super().__init__(f"{variable} {problem}: {fix}")
-
-
-@dataclass(frozen=True)
-class Settings:
-    slack_bot_token: str | None
-    slack_signing_secret: str | None
-    slack_app_token: str | None = None
-    slack_api_url: str = DEFAULT_SLACK_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
-    port: int = DEFAULT_PORT
-    admins: frozenset[str] = field(default_factory=frozenset)
-    default_tz: str = "UTC"
-    slack_client_id: str | None = None
-    slack_client_secret: str | None = None
-
-    @property
-    def socket_mode(self) -> bool:
-        return bool(self.slack_app_token)
-
-    @property
-    def oauth_enabled(self) -> bool:
-        return bool(self.slack_client_id and self.slack_client_secret)
-
-    def is_admin(self, user_id: str) -> bool:
-        return user_id in self.admins
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:

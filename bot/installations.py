@@ -6,7 +6,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.engine import Engine
 
-from bot.config import Settings
+from mentoring.settings import Settings
 from storage.oauth_tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 #: The bot scopes of manifest.yml, asked for at install time.

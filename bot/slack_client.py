@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.config import Settings
+from mentoring.settings import Settings
 
 logger = logging.getLogger(__name__)
 

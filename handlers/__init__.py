@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
 from handlers import (
     boundaries,
     checkins,
@@ -22,6 +21,7 @@ from handlers import (
     roadmap,
     views,
 )
+from mentoring.deps import Deps
 
 #: Feature modules: each has ``register(app, deps)`` and may offer ``COMMANDS`` / ``PAIR_COMMANDS``.
 FEATURES = (pairing, prework, boundaries, goals, roadmap, meetings, checkins, followthrough, events, reports, home)

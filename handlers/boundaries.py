@@ -9,13 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import boundaries as rules
-from bot.deps import Deps
-from bot.ics import MeetingSeries, series_calendar
-from bot.pairs import pair_for_member
-from bot.problems import Problem
-from bot.users import get_user, user_timezone
-from handlers.blocks.boundaries import (
+from blocks.boundaries import (
     AGREE_ACTION,
     BOUNDARIES_CALLBACK,
     CHANGE_ACTION,
@@ -33,6 +27,12 @@ from handlers.blocks.boundaries import (
 )
 from handlers.context import Invocation, invocation_from_action, member_pair
 from handlers.views import Submission, check_member_submission
+from mentoring import boundaries as rules
+from mentoring.deps import Deps
+from mentoring.ics import MeetingSeries, series_calendar
+from mentoring.pairs import pair_for_member
+from mentoring.problems import Problem
+from slackapi.users import get_user, user_timezone
 from storage.db import session_scope
 from storage.models import Boundaries, BoundariesStatus, Pair
 

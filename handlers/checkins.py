@@ -11,8 +11,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.boundaries import agreed_boundaries
-from bot.checkins import (
+from blocks.checkins import (
+    ANSWER_CALLBACK,
+    answer_modal,
+    checkin_message,
+    checkin_post,
+    parse_answer_inputs,
+    parse_answer_metadata,
+    summary_message,
+)
+from handlers.context import Invocation, invocation_from_action
+from mentoring.boundaries import agreed_boundaries
+from mentoring.checkins import (
     ANSWER_MAX,
     AnswerOutcome,
     answers_of,
@@ -26,22 +36,13 @@ from bot.checkins import (
     save_answers,
     wrapup_key,
 )
-from bot.deps import Deps
-from bot.followthrough import open_items
-from bot.meetings import next_meeting, sync_meetings, wrapup_meeting
-from bot.outbox import PlannedPost, deliver_due, enqueue
-from bot.pairs import pair_for_member
-from bot.problems import NOT_IN_PAIR, Problem
-from handlers.blocks.checkins import (
-    ANSWER_CALLBACK,
-    answer_modal,
-    checkin_message,
-    checkin_post,
-    parse_answer_inputs,
-    parse_answer_metadata,
-    summary_message,
-)
-from handlers.context import Invocation, invocation_from_action
+from mentoring.deps import Deps
+from mentoring.followthrough import open_items
+from mentoring.meetings import next_meeting, sync_meetings, wrapup_meeting
+from mentoring.outbox import PlannedPost, enqueue
+from mentoring.pairs import pair_for_member
+from mentoring.problems import NOT_IN_PAIR, Problem
+from slackapi.delivery import deliver_due
 from storage.db import session_scope
 from storage.models import CheckIn, Meeting, Pair
 

@@ -17,14 +17,14 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.deps import Deps
-from bot.pairs import pair_for_member
-from bot.problems import Problem
-from bot.text import escape_mrkdwn
-from handlers.blocks.help import help_blocks, help_text
-from handlers.blocks.pairing import parse_choice
+from blocks.help import help_blocks, help_text
+from blocks.pairing import parse_choice
 from handlers.context import Invocation, PairHandler, invocation_from_action, invocation_from_command, run_for_pair
 from handlers.parsing import split_command
+from mentoring.deps import Deps
+from mentoring.pairs import pair_for_member
+from mentoring.problems import Problem
+from mentoring.text import escape_mrkdwn
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.deps import Deps
-from bot.pairs import Choice, pair_for_member, resolve_pair
-from bot.problems import Problem
-from handlers.blocks.pairing import choose_pair_blocks
+from blocks.pairing import choose_pair_blocks
+from mentoring.deps import Deps
+from mentoring.pairs import Choice, pair_for_member, resolve_pair
+from mentoring.problems import Problem
 from storage.db import session_scope
 from storage.models import Pair
 

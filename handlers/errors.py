@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from bot.deps import Deps
+from mentoring.deps import Deps
 from storage.db import database_monitor
 
 logger = logging.getLogger(__name__)

@@ -8,13 +8,14 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.checkins import append_reply, checkin_for_thread, checkin_message_ts, claim_event
-from bot.deps import Deps
-from bot.outbox import PlannedPost, deliver_due, enqueue
-from bot.pairs import pair_for_member
-from bot.problems import Problem
-from handlers.blocks.checkins import reply_ack_text
+from blocks.checkins import reply_ack_text
 from handlers.checkins import answer_posts, refresh_checkin_message
+from mentoring.checkins import append_reply, checkin_for_thread, checkin_message_ts, claim_event
+from mentoring.deps import Deps
+from mentoring.outbox import PlannedPost, enqueue
+from mentoring.pairs import pair_for_member
+from mentoring.problems import Problem
+from slackapi.delivery import deliver_due
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)

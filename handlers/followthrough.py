@@ -9,19 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.deps import Deps
-from bot.followthrough import (
-    add_items,
-    complete_item,
-    item_for_member,
-    items_by_ids,
-    open_items,
-    snooze_item,
-)
-from bot.meetings import next_meeting
-from bot.pairs import pair_for_member
-from bot.problems import NOT_IN_PAIR, Problem
-from handlers.blocks.actions import (
+from blocks.actions import (
     ADD_ACTION,
     ADD_CALLBACK,
     ADD_KIND_BLOCK,
@@ -33,6 +21,18 @@ from handlers.blocks.actions import (
     refresh_items,
 )
 from handlers.context import Invocation, invocation_from_action
+from mentoring.deps import Deps
+from mentoring.followthrough import (
+    add_items,
+    complete_item,
+    item_for_member,
+    items_by_ids,
+    open_items,
+    snooze_item,
+)
+from mentoring.meetings import next_meeting
+from mentoring.pairs import pair_for_member
+from mentoring.problems import NOT_IN_PAIR, Problem
 from storage.db import session_scope
 from storage.models import Pair
 

@@ -11,15 +11,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import goals
-from bot.deps import Deps
-from bot.goals import GoalCreate, GoalUpdateIn, Invalid
-from bot.pairs import pair_for_member
-from bot.problems import Problem
-from bot.users import user_timezone
-from handlers.blocks import goals as ui
-from handlers.blocks.format import escape_mrkdwn
+from blocks import goals as ui
+from blocks.format import escape_mrkdwn
 from handlers.context import Invocation
+from mentoring import goals
+from mentoring.deps import Deps
+from mentoring.goals import GoalCreate, GoalUpdateIn, Invalid
+from mentoring.pairs import pair_for_member
+from mentoring.problems import Problem
+from slackapi.users import user_timezone
 from storage.db import session_scope
 from storage.models import Goal, GoalStatus, Pair
 

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.deps import Deps
-from bot.home import home_summary
-from handlers.blocks.home import home_view
+from blocks.home import home_view
+from mentoring.deps import Deps
+from mentoring.home import home_summary
 from storage.db import session_scope
 
 

@@ -13,23 +13,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.boundaries import agreed_boundaries
-from bot.dates import too_far_ahead
-from bot.deps import Deps
-from bot.meetings import (
-    confirm_meeting,
-    meeting_brief,
-    meeting_in_team,
-    move_meeting,
-    next_meeting,
-    skip_meeting,
-    slot_of,
-)
-from bot.pairs import pair_for_member
-from bot.problems import Problem
-from bot.roadmap import theme_for
-from handlers.blocks.format import slack_date
-from handlers.blocks.reminders import (
+from blocks.format import slack_date
+from blocks.reminders import (
     MOVE_CALLBACK,
     MOVE_DATE_BLOCK,
     move_modal,
@@ -39,6 +24,21 @@ from handlers.blocks.reminders import (
     skipped_reminder,
 )
 from handlers.context import invocation_from_action
+from mentoring.boundaries import agreed_boundaries
+from mentoring.dates import too_far_ahead
+from mentoring.deps import Deps
+from mentoring.meetings import (
+    confirm_meeting,
+    meeting_brief,
+    meeting_in_team,
+    move_meeting,
+    next_meeting,
+    skip_meeting,
+    slot_of,
+)
+from mentoring.pairs import pair_for_member
+from mentoring.problems import Problem
+from mentoring.roadmap import theme_for
 from storage.db import session_scope
 from storage.models import Meeting, MeetingStatus, Pair
 

@@ -9,15 +9,15 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import importing
-from bot.deps import Deps
-from bot.pairs import answer_invite, create_pair, end_pair, live_pair_between, pair_for_member
-from bot.problems import ADMINS_ONLY, Problem
-from bot.slack_io import direct_message, open_group_dm
-from handlers.blocks.importing import IMPORT_ACTION, IMPORT_BLOCK, IMPORT_CALLBACK, import_modal, import_started_view
-from handlers.blocks.pairing import end_confirm_blocks, started_blocks, welcome_blocks, welcome_text
+from blocks.importing import IMPORT_ACTION, IMPORT_BLOCK, IMPORT_CALLBACK, import_modal, import_started_view
+from blocks.pairing import end_confirm_blocks, started_blocks, welcome_blocks, welcome_text
 from handlers.context import Invocation, invocation_from_action, run_for_pair
 from handlers.parsing import parse_mentions
+from mentoring import importing
+from mentoring.deps import Deps
+from mentoring.pairs import answer_invite, create_pair, end_pair, live_pair_between, pair_for_member
+from mentoring.problems import ADMINS_ONLY, Problem
+from slackapi.conversations import direct_message, open_group_dm
 from storage.db import session_scope
 from storage.models import Pair
 

@@ -9,10 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import prework
-from bot.deps import Deps
-from bot.problems import Problem
-from handlers.blocks.prework import (
+from blocks.prework import (
     PREWORK_CALLBACK,
     PREWORK_OPEN_ACTION,
     prework_modal,
@@ -24,6 +21,9 @@ from handlers.blocks.prework import (
 )
 from handlers.context import Invocation, invocation_from_action, member_pair
 from handlers.views import Submission, check_member_submission
+from mentoring import prework
+from mentoring.deps import Deps
+from mentoring.problems import Problem
 from storage.db import session_scope
 from storage.models import Pair
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot.deps import Deps
-from bot.replays import first_receipt, prune_receipts, request_key
 from handlers.errors import needs_database
+from mentoring.deps import Deps
+from mentoring.replays import first_receipt, prune_receipts, request_key
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)

@@ -6,13 +6,13 @@ import logging
 
 from slack_bolt import App
 
-from bot.deps import Deps
-from bot.export import export_json, export_user_data
-from bot.problems import ADMINS_ONLY
-from bot.reports import program_report
-from bot.slack_io import open_group_dm
-from handlers.blocks.reports import report_blocks, report_text
+from blocks.reports import report_blocks, report_text
 from handlers.context import Invocation
+from mentoring.deps import Deps
+from mentoring.export import export_json, export_user_data
+from mentoring.problems import ADMINS_ONLY
+from mentoring.reports import program_report
+from slackapi.conversations import open_group_dm
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)

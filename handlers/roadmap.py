@@ -10,15 +10,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import roadmap
-from bot.deps import Deps
-from bot.goals import Invalid
-from bot.pairs import pair_for_member
-from bot.problems import NOT_IN_PAIR, Problem
-from bot.users import user_timezone
-from handlers.blocks import roadmap as ui
-from handlers.blocks.goals import problem_view
+from blocks import roadmap as ui
+from blocks.goals import problem_view
 from handlers.context import Invocation
+from mentoring import roadmap
+from mentoring.deps import Deps
+from mentoring.goals import Invalid
+from mentoring.pairs import pair_for_member
+from mentoring.problems import NOT_IN_PAIR, Problem
+from slackapi.users import user_timezone
 from storage.db import session_scope
 from storage.models import Pair
 

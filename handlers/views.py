@@ -10,9 +10,9 @@ from typing import Any, Generic, TypeVar
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot.deps import Deps
-from bot.pairs import pair_for_member
-from bot.problems import Problem
+from mentoring.deps import Deps
+from mentoring.pairs import pair_for_member
+from mentoring.problems import Problem
 from storage.db import session_scope
 from storage.models import Pair
 

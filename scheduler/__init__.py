@@ -11,7 +11,7 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.deps import Deps
+from mentoring.deps import Deps
 from scheduler.tick import tick
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from bot.outbox import DELIVERY_ALERT_KIND, STUCK_AFTER, PlannedPost, Undelivered, reason_in_words, undelivered
+from mentoring.outbox import DELIVERY_ALERT_KIND, STUCK_AFTER, PlannedPost, Undelivered, reason_in_words, undelivered
 from storage.models import Outbox, OutboxStatus, Pair
 
 #: Listed by name in a DM; the rest are counted.

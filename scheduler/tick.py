@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.deps import Deps
-from bot.outbox import deliver_due, enqueue
+from mentoring.deps import Deps
+from mentoring.outbox import enqueue
 from scheduler import alerts
 from scheduler.producers import Producer, default_producers
+from slackapi.delivery import deliver_due
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)

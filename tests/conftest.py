@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.app import build_deps, create_app
-from bot.config import Settings
-from bot.deps import Deps
 from bot.server import serving_in_thread
+from mentoring.deps import Deps
+from mentoring.settings import Settings
 from storage.db import make_engine
 from tests.support.clock import FakeClock
 from tests.support.database import (

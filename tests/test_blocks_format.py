@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers.blocks.actions import item_line
-from handlers.blocks.format import escape_mrkdwn, slack_date
+from blocks.actions import item_line
+from blocks.format import escape_mrkdwn, slack_date
 from storage.models import ActionItem
 
 

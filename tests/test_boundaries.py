@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.boundaries import agreed_boundaries, boundaries_history
-from bot.config import Settings
+from mentoring.boundaries import agreed_boundaries, boundaries_history
+from mentoring.settings import Settings
 from storage.db import session_scope
 from storage.models import Boundaries, BoundariesStatus, Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot, make_settings

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot import boundaries as rules
-from bot.problems import Problem
+from mentoring import boundaries as rules
+from mentoring.problems import Problem
 from storage.db import session_scope
 from storage.models import BoundariesStatus, Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER

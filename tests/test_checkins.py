@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.checkins import BEFORE_NEXT, NEXT_STEPS, USEFUL, parse_reply
-from bot.followthrough import complete_item
+from mentoring.checkins import BEFORE_NEXT, NEXT_STEPS, USEFUL, parse_reply
+from mentoring.followthrough import complete_item
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, ActionStatus

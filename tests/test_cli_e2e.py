@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from bot.outbox import PlannedPost, enqueue
+from mentoring.outbox import PlannedPost, enqueue
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Outbox

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.pairs import create_pair
-from handlers.blocks import goals as ui
+from blocks import goals as ui
 from handlers.pairing import start_pair_dm
+from mentoring.pairs import create_pair
 from storage.db import session_scope
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot

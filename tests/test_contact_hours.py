@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.contact_hours import (
+from mentoring.contact_hours import (
     NoAllowedTime,
     Window,
     is_allowed,

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from sqlmodel import select
 
-from bot.checkins import QUESTIONS
+from mentoring.checkins import QUESTIONS
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, Boundaries, BoundariesStatus, Goal, Outbox, Pair, RoadmapItem
@@ -884,7 +884,7 @@ def test_an_admin_outside_the_pair_sees_none_of_its_member_only_screens(bot: Run
         assert "not" in seen.lower() or "themselves" in seen.lower(), seen
     # A crafted pair picker naming the pair is refused the same way.
     value = json.dumps({"c": sub, "p": pair.id, "a": ""})
-    from handlers.blocks.pairing import choice_value
+    from blocks.pairing import choice_value
 
     value = choice_value(sub, pair.id or 0)
     before_replies = len(bot.fake.responses())

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.deps import Deps
 from handlers.events import handle_thread_reply, is_member_thread_reply
+from mentoring.deps import Deps
 from storage.models import PairStatus
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot
 from tests.support.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack

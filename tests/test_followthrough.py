@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.followthrough import add_items, parse_item_line, split_lines
+from mentoring.followthrough import add_items, parse_item_line, split_lines
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionStatus, Pair

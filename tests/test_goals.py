@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot import goals
-from bot.goals import GoalCreate, GoalUpdateIn, Invalid
-from bot.problems import Problem
+from mentoring import goals
+from mentoring.goals import GoalCreate, GoalUpdateIn, Invalid
+from mentoring.problems import Problem
 from storage.db import session_scope
 from storage.models import Goal, GoalStatus, Pair, PairStatus, Prework
 from tests.conftest import MENTEE, MENTOR, OTHER

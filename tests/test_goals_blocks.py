@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.goals import HISTORY_SHOWN, NOTE_MAX, PAGE_SIZE, TEXT_MAX, TITLE_MAX, GoalPage
-from bot.roadmap import ROADMAP_ROWS, THEME_MAX, RoadmapRow
-from handlers.blocks import goals as ui
-from handlers.blocks import roadmap as roadmap_ui
+from blocks import goals as ui
+from blocks import roadmap as roadmap_ui
+from mentoring.goals import HISTORY_SHOWN, NOTE_MAX, PAGE_SIZE, TEXT_MAX, TITLE_MAX, GoalPage
+from mentoring.roadmap import ROADMAP_ROWS, THEME_MAX, RoadmapRow
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair
 from tests.support.fake_slack import validate_view
 

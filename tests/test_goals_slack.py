@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot import goals
-from bot.goals import GoalCreate
-from handlers.blocks import goals as ui
+from blocks import goals as ui
+from mentoring import goals
+from mentoring.goals import GoalCreate
 from storage.db import session_scope
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair, PairStatus, Prework
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot

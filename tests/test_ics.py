@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.ics import MeetingSeries, duration, escape_text, fold, rrule, series_calendar, vtimezone
+from mentoring.ics import MeetingSeries, duration, escape_text, fold, rrule, series_calendar, vtimezone
 
 STAMP = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

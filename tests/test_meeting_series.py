@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from itertools import islice
 
-from bot.meeting_series import first_meeting_date, meeting_starts, series_dates
+from mentoring.meeting_series import first_meeting_date, meeting_starts, series_dates
 
 
 def test_first_meeting_is_the_next_matching_weekday_still_ahead() -> None:

@@ -6,8 +6,8 @@ import json
 from datetime import date
 from typing import Any
 
-from bot.followthrough import add_items
-from handlers.blocks.importing import import_modal
+from blocks.importing import import_modal
+from mentoring.followthrough import add_items
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Pair

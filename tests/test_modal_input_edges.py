@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 
-from handlers.blocks import goals as ui
+from blocks import goals as ui
 from handlers.views import clean_text
 from storage.db import session_scope
 from storage.models import Boundaries, Goal, GoalUpdate, Prework

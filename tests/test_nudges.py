@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.deps import Deps
-from bot.followthrough import add_items, complete_item
-from bot.meetings import inactive_pairs, skip_meeting
+from mentoring.deps import Deps
+from mentoring.followthrough import add_items, complete_item
+from mentoring.meetings import inactive_pairs, skip_meeting
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, CheckInAnswer, Meeting, Pair

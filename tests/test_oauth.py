@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bot.app import build_deps, create_app
-from bot.config import Settings
-from bot.deps import Deps
-from bot.outbox import PlannedPost, enqueue
 from bot.server import serving_in_thread
+from mentoring.deps import Deps
+from mentoring.outbox import PlannedPost, enqueue
+from mentoring.settings import Settings
 from scheduler.tick import tick
 from storage.db import session_scope
 from tests.conftest import make_settings

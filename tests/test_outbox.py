@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.app import build_deps
-from bot.config import Settings
-from bot.deps import Deps
-from bot.outbox import DELIVERY_ALERT_KIND, PlannedPost, claim_due
+from mentoring.deps import Deps
+from mentoring.outbox import DELIVERY_ALERT_KIND, PlannedPost, claim_due
+from mentoring.settings import Settings
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Outbox, OutboxStatus

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.app import build_deps
-from bot.outbox import DELIVERY_ALERT_KIND, PlannedPost, claim_due, claim_in, enqueue
+from mentoring.outbox import DELIVERY_ALERT_KIND, PlannedPost, claim_due, claim_in, enqueue
 from scheduler.tick import tick
 from storage.db import make_engine, session_scope
 from storage.models import Outbox, OutboxStatus

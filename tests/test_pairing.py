@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.pairs import Choice, resolve_pair
-from handlers.blocks.pairing import choice_value
+from blocks.pairing import choice_value
+from mentoring.pairs import Choice, resolve_pair
 from storage.db import session_scope
 from storage.models import Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot import prework
-from bot.problems import Problem
+from mentoring import prework
+from mentoring.problems import Problem
 from storage.db import session_scope
 from storage.models import Pair, PairStatus, Prework
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot

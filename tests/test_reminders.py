@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.meetings import skip_meeting
+from mentoring.meetings import skip_meeting
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Meeting, MeetingStatus, Pair
@@ -103,7 +103,7 @@ def test_a_button_press_never_redraws_a_message_outside_the_pair_dm(bot: Running
 
 
 def test_skipping_moves_open_items_to_the_next_meeting(bot: RunningBot) -> None:
-    from bot.followthrough import add_items
+    from mentoring.followthrough import add_items
 
     pair_id, reminder = reminded(bot)
     with session_scope(bot.engine) as session:

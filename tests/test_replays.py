@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from sqlmodel import select
 
-from bot.replays import first_receipt, prune_receipts, request_key
-from handlers.blocks import goals as ui
+from blocks import goals as ui
+from mentoring.replays import first_receipt, prune_receipts, request_key
 from storage.db import session_scope
 from storage.models import RequestReceipt
 from tests.conftest import MENTEE, MENTOR, RunningBot

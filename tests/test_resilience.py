@@ -17,9 +17,9 @@ from slack_bolt import App
 from sqlalchemy.engine import Engine, make_url
 
 from bot.app import build_deps, create_app
-from bot.config import Settings
-from bot.deps import Deps
 from bot.server import serving_in_thread
+from mentoring.deps import Deps
+from mentoring.settings import Settings
 from storage.db import make_engine
 from tests.conftest import MENTOR, make_settings
 from tests.support.database import migrated_engine

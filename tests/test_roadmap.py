@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot import roadmap
-from bot.goals import Invalid
+from mentoring import roadmap
+from mentoring.goals import Invalid
 from storage.db import session_scope
 from storage.models import Boundaries, BoundariesStatus, Pair, PairStatus
 from tests.conftest import MENTEE, MENTOR

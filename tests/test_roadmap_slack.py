@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bot import roadmap
-from handlers.blocks import roadmap as ui
+from blocks import roadmap as ui
+from mentoring import roadmap
 from storage.db import session_scope
 from storage.models import Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.deps import Deps
-from bot.outbox import PlannedPost, enqueue
+from mentoring.deps import Deps
+from mentoring.outbox import PlannedPost, enqueue
 from scheduler import TICK_INTERVAL_S, TICK_JOB_ID, build_scheduler
 from storage.db import session_scope
 from tests.support.clock import FakeClock

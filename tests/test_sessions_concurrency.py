@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.app import build_deps
-from bot.config import Settings
-from bot.deps import Deps
-from bot.followthrough import add_items
+from mentoring.deps import Deps
+from mentoring.followthrough import add_items
+from mentoring.settings import Settings
 from scheduler.tick import tick
 from storage.db import make_engine, session_scope
 from storage.models import CheckIn, Meeting, Pair

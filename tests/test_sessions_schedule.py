@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.deps import Deps
-from bot.followthrough import add_items
-from bot.meetings import meeting_dates, move_meeting, skip_meeting, sync_meetings
-from bot.problems import Problem
+from mentoring.deps import Deps
+from mentoring.followthrough import add_items
+from mentoring.meetings import meeting_dates, move_meeting, skip_meeting, sync_meetings
+from mentoring.problems import Problem
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Boundaries, Meeting, Pair, PairStatus
@@ -44,7 +44,7 @@ def sync(engine: Engine, pair_id: int, now: datetime) -> None:
 
 
 def _boundaries_id(session, pair_id: int) -> int:  # type: ignore[no-untyped-def]
-    from bot.boundaries import agreed_boundaries
+    from mentoring.boundaries import agreed_boundaries
 
     found = agreed_boundaries(session, pair_id)
     assert found is not None and found.id is not None

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.users import get_user
+from slackapi.users import get_user
 from storage.db import session_scope
 from storage.models import SlackUser
 from tests.conftest import MENTOR

@@ -19,9 +19,9 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from bot.config import Settings
-from bot.meetings import scheduled_pairs
-from bot.outbox import PlannedPost
+from mentoring.meetings import scheduled_pairs
+from mentoring.outbox import PlannedPost
+from mentoring.settings import Settings
 from storage.models import Boundaries, Pair
 
 logger = logging.getLogger(__name__)

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.checkins import checkin_brief, get_or_create_checkin, meeting_checkin_key, outbox_row
-from bot.config import Settings
-from bot.contact_hours import is_allowed, next_allowed_or_fallback, pair_dm_windows
-from bot.meetings import CHECKIN_GRACE, latest_ended, sync_meetings
-from bot.outbox import PlannedPost
-from handlers.blocks.checkins import checkin_post
+from blocks.checkins import checkin_post
+from mentoring.checkins import checkin_brief, get_or_create_checkin, meeting_checkin_key, outbox_row
+from mentoring.contact_hours import is_allowed, next_allowed_or_fallback, pair_dm_windows
+from mentoring.meetings import CHECKIN_GRACE, latest_ended, sync_meetings
+from mentoring.outbox import PlannedPost
+from mentoring.settings import Settings
 from scheduler.producers import for_each_pair
 from storage.models import Boundaries, Pair
 

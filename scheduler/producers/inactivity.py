@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.checkins import outbox_row
-from bot.config import Settings
-from bot.contact_hours import is_allowed, pair_dm_windows
-from bot.meetings import INACTIVE_AFTER, inactivity_streak, sync_meetings
-from bot.outbox import PlannedPost
-from handlers.blocks.common import section
+from blocks.common import section
+from mentoring.checkins import outbox_row
+from mentoring.contact_hours import is_allowed, pair_dm_windows
+from mentoring.meetings import INACTIVE_AFTER, inactivity_streak, sync_meetings
+from mentoring.outbox import PlannedPost
+from mentoring.settings import Settings
 from scheduler.producers import for_each_pair
 from storage.models import Boundaries, Pair
 

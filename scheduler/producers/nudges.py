@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.checkins import outbox_row
-from bot.config import Settings
-from bot.contact_hours import addressed_windows, is_allowed, next_allowed_or_fallback
-from bot.followthrough import open_items
-from bot.outbox import PlannedPost
-from handlers.blocks.actions import nudge_message
+from blocks.actions import nudge_message
+from mentoring.checkins import outbox_row
+from mentoring.contact_hours import addressed_windows, is_allowed, next_allowed_or_fallback
+from mentoring.followthrough import open_items
+from mentoring.outbox import PlannedPost
+from mentoring.settings import Settings
 from scheduler.producers import for_each_pair
 from storage.models import Boundaries, Pair
 

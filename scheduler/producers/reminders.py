@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.checkins import outbox_row
-from bot.config import Settings
-from bot.contact_hours import is_allowed, last_allowed_before_or_fallback, pair_dm_windows
-from bot.meetings import REMINDER_LEAD, meeting_brief, reminder_key, sync_meetings
-from bot.outbox import PlannedPost
-from handlers.blocks.reminders import reminder_message
+from blocks.reminders import reminder_message
+from mentoring.checkins import outbox_row
+from mentoring.contact_hours import is_allowed, last_allowed_before_or_fallback, pair_dm_windows
+from mentoring.meetings import REMINDER_LEAD, meeting_brief, reminder_key, sync_meetings
+from mentoring.outbox import PlannedPost
+from mentoring.settings import Settings
 from scheduler.producers import for_each_pair
 from storage.models import Boundaries, Pair
 

@@ -1,0 +1,188 @@
+"""Block Kit for follow-through items: the list with Done / Snooze, the weekly nudge, the add-items modal."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from blocks.common import Block, actions, button, context, modal, plain, section
+from blocks.format import escape_mrkdwn, slack_date
+from blocks.limits import MESSAGE_BLOCKS_MAX, clip
+from mentoring.followthrough import ADD_TEXT_MAX, KINDS, is_overdue, is_snoozed
+from storage.models import ActionItem, ActionStatus, Pair
+
+ITEM_BLOCK = re.compile(r"^item_(\d+)$")
+ADD_CALLBACK = "items_add_submit"
+ADD_TEXT_BLOCK = "items_text"
+ADD_KIND_BLOCK = "items_kind"
+ADD_ACTION = "value"
+#: Items shown with buttons in one message (two blocks each, within Slack's 50).
+ITEMS_SHOWN = 20
+KIND_ICONS = {
+    "action": ":white_small_square:",
+    "resource": ":books:",
+    "contact": ":busts_in_silhouette:",
+    "information": ":memo:",
+}
+
+
+def item_line(item: ActionItem, now: datetime) -> str:
+    """One item as a line: kind, text, due date, and an overdue / snoozed / done mark."""
+    icon = KIND_ICONS.get(item.kind, ":white_small_square:")
+    text = escape_mrkdwn(clip(item.text, 300))
+    if item.status == ActionStatus.DONE:
+        return f":white_check_mark: ~{text}~ — done"
+    line = f"{icon} {text}"
+    if item.kind != "action":
+        line += f" _({KINDS.get(item.kind, item.kind).lower()})_"
+    if is_overdue(item, now):
+        line += f" — :warning: *overdue* (was due {slack_date(item.due_at, '{date_short_pretty}')})"  # type: ignore[arg-type]
+    elif item.due_at is not None:
+        line += f" — due {slack_date(item.due_at, '{date_short_pretty}')}"
+    if is_snoozed(item, now):
+        line += f" — :zzz: snoozed until {slack_date(item.snoozed_until, '{date_short_pretty}')}"  # type: ignore[arg-type]
+    return line
+
+
+def items_overview(items: Mapping[str, Sequence[ActionItem]], now: datetime, *, limit: int = 8) -> str:
+    """Each member's open items as text (for reminders and check-ins)."""
+    parts = []
+    for owner, owned in items.items():
+        if not owned:
+            continue
+        lines = [item_line(i, now) for i in owned[:limit]]
+        if len(owned) > limit:
+            lines.append(f"…and {len(owned) - limit} more (`/mentor actions`)")
+        parts.append(f"<@{owner}>:\n" + "\n".join(lines))
+    return clip("\n".join(parts), 2900) if parts else "_Nothing open — a clean slate._"
+
+
+def item_blocks(item: ActionItem, now: datetime) -> list[Block]:
+    """A section for the item and, while it is open, its Done / Snooze a week buttons."""
+    blocks: list[Block] = [section(item_line(item, now), block_id=f"item_{item.id}")]
+    if item.status == ActionStatus.OPEN:
+        value = str(item.id)
+        blocks.append(
+            actions(
+                button("Done", "item_done", value, style="primary"),
+                button("Snooze a week", "item_snooze", value),
+                block_id=f"item_{item.id}_actions",
+            )
+        )
+    return blocks
+
+
+def _item_list(items: Sequence[ActionItem], now: datetime, room: int) -> list[Block]:
+    shown = items[: min(ITEMS_SHOWN, max(room // 2, 0))]
+    blocks: list[Block] = []
+    for item in shown:
+        blocks.extend(item_blocks(item, now))
+    if len(items) > len(shown):
+        blocks.append(context(f"…and {len(items) - len(shown)} more. Mark some done and run `/mentor actions` again."))
+    return blocks
+
+
+def actions_list(pair: Pair, viewer: str, items: Sequence[ActionItem], now: datetime) -> tuple[str, list[Block]]:
+    """``/mentor actions``: the caller's open items for the pair, each with Done and Snooze, and an Add button."""
+    other = pair.other_member(viewer)
+    still_open = [i for i in items if i.status == ActionStatus.OPEN]
+    if still_open:
+        head = f"*Your open follow-through items* (with <@{other}>):"
+        text = f"You have {len(still_open)} open follow-through item{'s' if len(still_open) != 1 else ''}."
+    else:
+        head = f"You have no open follow-through items with <@{other}>. :tada:"
+        text = "You have no open follow-through items."
+    blocks: list[Block] = [section(head, block_id="items_head")]
+    blocks.extend(_item_list(items, now, MESSAGE_BLOCKS_MAX - 3))
+    blocks.append(actions(button("Add an item", "items_add", str(pair.id)), block_id="items_add"))
+    return text, blocks
+
+
+def nudge_message(pair: Pair, owner: str, items: Sequence[ActionItem], now: datetime) -> tuple[str, list[Block]]:
+    """The weekly nudge to one member: their open items, overdue ones marked, with Done / Snooze."""
+    overdue = sum(is_overdue(i, now) for i in items)
+    extra = f" ({overdue} overdue)" if overdue else ""
+    head = (
+        f":seedling: <@{owner}>, your weekly follow-through check: {len(items)} open item"
+        f"{'s' if len(items) != 1 else ''}{extra}. Press *Done* for what you've finished."
+    )
+    text = f"Weekly follow-through: {len(items)} open item{'s' if len(items) != 1 else ''}{extra}."
+    blocks: list[Block] = [section(head, block_id="nudge_head")]
+    blocks.extend(_item_list(items, now, MESSAGE_BLOCKS_MAX - 2))
+    return text, blocks
+
+
+def item_ids_in(blocks: Sequence[Mapping[str, Any]]) -> list[int]:
+    ids = []
+    for block in blocks:
+        match = ITEM_BLOCK.match(str(block.get("block_id") or ""))
+        if match:
+            ids.append(int(match.group(1)))
+    return ids
+
+
+def refresh_items(blocks: Sequence[Mapping[str, Any]], items: Mapping[int, ActionItem], now: datetime) -> list[Block]:
+    """The same message with every item re-rendered from its current state (done items lose their buttons)."""
+    out: list[Block] = []
+    for block in blocks:
+        block_id = str(block.get("block_id") or "")
+        match = ITEM_BLOCK.match(block_id)
+        if match:
+            item = items.get(int(match.group(1)))
+            if item is not None:
+                out.extend(item_blocks(item, now))
+            continue
+        if block_id.startswith("item_") and block_id.endswith("_actions"):
+            continue
+        out.append(dict(block))
+    return out
+
+
+def add_items_modal(pair_id: int, *, next_meeting_at: datetime | None) -> dict[str, Any]:
+    due = (
+        f"They'll be due at your next meeting ({slack_date(next_meeting_at, '{date_short_pretty}')})."
+        if next_meeting_at
+        else ""
+    )
+    return modal(
+        "Add follow-through",
+        [
+            section(f"What you commit to, one per line. {due}".strip()),
+            {
+                "type": "input",
+                "block_id": ADD_TEXT_BLOCK,
+                "label": plain("Items"),
+                "hint": plain("One per line. Start a line with resource:, contact: or info: to set its kind."),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ADD_ACTION,
+                    "multiline": True,
+                    "max_length": ADD_TEXT_MAX,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": ADD_KIND_BLOCK,
+                "label": plain("Kind"),
+                "element": {
+                    "type": "static_select",
+                    "action_id": ADD_ACTION,
+                    "initial_option": {"text": plain(KINDS["action"], 75), "value": "action"},
+                    "options": [{"text": plain(label, 75), "value": kind} for kind, label in KINDS.items()],
+                },
+            },
+        ],
+        callback_id=ADD_CALLBACK,
+        submit="Add",
+        private_metadata=json.dumps({"p": pair_id}),
+    )
+
+
+def parse_add_metadata(raw: str) -> str | None:
+    try:
+        return str(json.loads(raw)["p"])
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,279 @@
+"""Block Kit for boundaries: the modal, the proposal with Agree / Propose changes, and the agreed summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from blocks.common import Block, actions, button, context, header, modal, plain, section
+from blocks.format import escape_mrkdwn, slack_date
+from blocks.limits import PLAIN_TEXT_INPUT_MAX, SECTION_TEXT_MAX, clip
+from mentoring.boundaries import MAX_DURATION, MIN_DURATION, OPTIONAL, TEXT_LIMITS, weekday_name
+from mentoring.meeting_series import FREQUENCIES, WEEKDAYS
+from storage.models import Boundaries, Pair
+
+BOUNDARIES_CALLBACK = "boundaries_submit"
+OPEN_ACTION = "boundaries_open"
+AGREE_ACTION = "boundaries_agree"
+CHANGE_ACTION = "boundaries_change"
+ICS_FILENAME = "mentoring.ics"
+
+FREQUENCY_LABELS = {
+    "weekly": "Every week",
+    "biweekly": "Every two weeks",
+    "monthly": "Monthly (same week of the month, e.g. 2nd Tuesday)",
+}
+MULTILINE = frozenset({"mentor_role", "mentee_role", "expectations", "scope_in", "scope_out", "notes"})
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, 75), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": {"action_id": block_id, **element},
+        "optional": block_id in OPTIONAL,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def _select(block_id: str, label: str, options: Sequence[tuple[str, str]], value: str | None) -> Block:
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "placeholder": plain("Choose", 150),
+        "options": [_option(text, key) for key, text in options],
+    }
+    chosen = next((o for o in element["options"] if o["value"] == value), None)
+    if chosen:
+        element["initial_option"] = chosen
+    return _input(block_id, label, element)
+
+
+def _time(block_id: str, label: str, value: str | None) -> Block:
+    element: dict[str, Any] = {"type": "timepicker", "placeholder": plain("Pick a time", 150)}
+    if value:
+        element["initial_time"] = value
+    return _input(block_id, label, element)
+
+
+def _text(block_id: str, label: str, value: str | None, *, hint: str | None = None, placeholder: str = "") -> Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "multiline": block_id in MULTILINE,
+        "max_length": min(TEXT_LIMITS[block_id], PLAIN_TEXT_INPUT_MAX),
+    }
+    if value:
+        element["initial_value"] = value[:PLAIN_TEXT_INPUT_MAX]
+    if placeholder:
+        element["placeholder"] = plain(placeholder, 150)
+    return _input(block_id, label, element, hint=hint)
+
+
+def _who(pair: Pair, viewer: str, role: str) -> str:
+    you = " (you)" if pair.role_of(viewer) == role else ""
+    return f"{role.capitalize()}{you}"
+
+
+def boundaries_modal(
+    pair: Pair, viewer: str, values: Mapping[str, str], *, intro: str, based_on: int | None = None
+) -> dict[str, Any]:
+    """The boundaries form, pre-filled with ``values`` (a proposal to change, or sensible defaults)."""
+    duration: dict[str, Any] = {
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "min_value": str(MIN_DURATION),
+        "max_value": str(MAX_DURATION),
+    }
+    if values.get("duration_minutes"):
+        duration["initial_value"] = values["duration_minutes"]
+    zone_hint = "An IANA time zone name, such as Europe/Berlin or America/New_York."
+    blocks: list[Block] = [
+        section(intro),
+        header("When you meet"),
+        _select("frequency", "How often", list(FREQUENCY_LABELS.items()), values.get("frequency")),
+        _select("weekday", "Day", [(str(i), day) for i, day in enumerate(WEEKDAYS)], values.get("weekday")),
+        _time("start_time", "Start time", values.get("start_time")),
+        _input("duration_minutes", "Length (minutes)", duration, hint=f"From {MIN_DURATION} to {MAX_DURATION}."),
+        _text(
+            "timezone",
+            "Time zone of the start time",
+            values.get("timezone"),
+            hint=zone_hint + " Each of you will see the dates in your own time.",
+        ),
+        _text(
+            "location",
+            "Where",
+            values.get("location"),
+            hint="A video link (https://…) or a place.",
+            placeholder="https://meet.example.com/abc or Café Central, 2nd floor",
+        ),
+        header("How to reach each other"),
+        _text(
+            "contact_method",
+            "Preferred contact method",
+            values.get("contact_method"),
+            placeholder="e.g. Slack, right here in our DM; phone only if urgent",
+        ),
+    ]
+    for role in ("mentor", "mentee"):
+        who = _who(pair, viewer, role)
+        blocks += [
+            _time(f"{role}_contact_start", f"{who}: contact hours from", values.get(f"{role}_contact_start")),
+            _time(f"{role}_contact_end", f"{who}: contact hours until", values.get(f"{role}_contact_end")),
+            _text(f"{role}_tz", f"{who}: time zone of those hours", values.get(f"{role}_tz"), hint=zone_hint),
+        ]
+    blocks += [
+        header("Roles and scope"),
+        _text("mentor_role", "Role of the mentor", values.get("mentor_role"), placeholder="e.g. listen, ask, share"),
+        _text("mentee_role", "Role of the mentee", values.get("mentee_role"), placeholder="e.g. set the agenda"),
+        _text("expectations", "What we expect of each other", values.get("expectations")),
+        _text("scope_in", "In scope: what we work on", values.get("scope_in")),
+        _text("scope_out", "Out of scope", values.get("scope_out")),
+        _text("notes", "Notes", values.get("notes")),
+    ]
+    return modal(
+        "Propose changes" if based_on else "Boundaries",
+        blocks,
+        callback_id=BOUNDARIES_CALLBACK,
+        submit="Propose",
+        private_metadata=json.dumps({"pair_id": pair.id, "based_on": based_on}),
+    )
+
+
+def when_text(b: Boundaries) -> str:
+    day = weekday_name(b.weekday)
+    if b.frequency == "monthly":
+        if b.first_meeting_on is not None:
+            nth = ORDINALS.get(min((b.first_meeting_on.day - 1) // 7 + 1, 4), "")
+            how = f"Monthly on the {nth} {day}"
+        else:
+            how = f"Monthly on a {day} (same week of the month)"
+    else:
+        how = f"{FREQUENCIES.get(b.frequency, b.frequency)} on {day}"
+    return f"{how} at {b.start_time} ({b.timezone}), {b.duration_minutes} minutes"
+
+
+def _field(label: str, value: str) -> Block:
+    prefix = f"*{label}:* "
+    return section(prefix + clip(escape_mrkdwn(value), SECTION_TEXT_MAX - len(prefix)))
+
+
+def fields_blocks(pair: Pair, b: Boundaries) -> list[Block]:
+    """The boundaries themselves, one short section per topic (user text escaped)."""
+    blocks = [
+        section(f"*When:* {escape_mrkdwn(when_text(b))}"),
+        _field("Where", b.location),
+        _field("Contact", b.contact_method),
+        section(
+            "*Contact hours:*\n"
+            f"• <@{pair.mentor_id}> (mentor): {b.mentor_contact_start}–{b.mentor_contact_end} "
+            f"({escape_mrkdwn(b.mentor_tz)})\n"
+            f"• <@{pair.mentee_id}> (mentee): {b.mentee_contact_start}–{b.mentee_contact_end} "
+            f"({escape_mrkdwn(b.mentee_tz)})"
+        ),
+        _field("Role of the mentor", b.mentor_role),
+        _field("Role of the mentee", b.mentee_role),
+        _field("Expectations", b.expectations),
+        _field("In scope", b.scope_in),
+    ]
+    if b.scope_out:
+        blocks.append(_field("Out of scope", b.scope_out))
+    if b.notes:
+        blocks.append(_field("Notes", b.notes))
+    return blocks
+
+
+def proposal_blocks(pair: Pair, b: Boundaries) -> list[Block]:
+    other = pair.other_member(b.proposed_by)
+    value = str(b.id)
+    return [
+        header(f"Boundaries proposal · version {b.version}"),
+        section(
+            f"<@{b.proposed_by}> proposes these boundaries. <@{other}>, do they work for you? "
+            "*Agree* puts them in force; *Propose changes* opens them for you to adjust."
+        ),
+        *fields_blocks(pair, b),
+        actions(
+            button("Agree", AGREE_ACTION, value, style="primary"),
+            button("Propose changes", CHANGE_ACTION, value),
+            block_id="boundaries_proposal",
+        ),
+    ]
+
+
+def proposal_text(b: Boundaries) -> str:
+    return f"<@{b.proposed_by}> proposes boundaries (version {b.version}): {when_text(b)}."
+
+
+def proposal_closed_blocks(pair: Pair, b: Boundaries, status: str) -> list[Block]:
+    """The proposal message once answered: the same content, no buttons, and what happened."""
+    return [
+        header(f"Boundaries proposal · version {b.version}"),
+        section(f"<@{b.proposed_by}> proposed these boundaries."),
+        *fields_blocks(pair, b),
+        context(status),
+    ]
+
+
+def agreed_status(b: Boundaries) -> str:
+    when = slack_date(b.agreed_at, tz=b.timezone) if b.agreed_at else "just now"
+    return f":white_check_mark: Agreed by <@{b.agreed_by}> on {when}. These boundaries are in force."
+
+
+def replaced_status(newer: Boundaries) -> str:
+    return f":arrows_counterclockwise: Replaced by version {newer.version}, proposed by <@{newer.proposed_by}>."
+
+
+def agreed_blocks(pair: Pair, b: Boundaries, next_starts: Sequence[datetime]) -> list[Block]:
+    """The agreed boundaries with the next meetings shown in each reader's own time."""
+    dates = "\n".join(f"• {slack_date(start, tz=b.timezone)}" for start in next_starts) or "• (none scheduled)"
+    return [
+        header("Your agreed boundaries"),
+        section(
+            f"<@{b.agreed_by}> agreed to <@{b.proposed_by}>'s proposal (version {b.version}). "
+            "These are now in force for both of you."
+        ),
+        *fields_blocks(pair, b),
+        section(f"*Next meetings* (shown in your own time zone):\n{dates}"),
+        context(
+            f"Add the whole series to your calendar with `{ICS_FILENAME}` below. "
+            "To change anything, press *Propose changes*; the other person confirms again."
+        ),
+        actions(button("Propose changes", CHANGE_ACTION, str(b.id)), block_id="boundaries_agreed"),
+    ]
+
+
+def agreed_text(b: Boundaries) -> str:
+    return f"Boundaries agreed (version {b.version}): {when_text(b)}."
+
+
+def modal_intro(pair: Pair, viewer: str, current: Boundaries | None, source: Boundaries | None = None) -> str:
+    """What the member is about to do, given the version standing now (and the one they start from)."""
+    other = pair.other_member(viewer)
+    if source is not None and current is not None and source.id != current.id:
+        return (
+            f"You're changing version {source.version}. Version {current.version}, proposed by "
+            f"<@{current.proposed_by}>, is still waiting for an answer; proposing replaces it."
+        )
+    if current is None:
+        return (
+            "Propose how you'll work together. I'll post your proposal in your pair DM, where "
+            f"<@{other}> can agree or propose changes."
+        )
+    if current.status == "proposed" and current.proposed_by == viewer:
+        return f"You proposed version {current.version}; <@{other}> hasn't answered yet. Proposing again replaces it."
+    if current.status == "proposed":
+        return (
+            f"<@{other}> proposed version {current.version} (filled in below). If it works for you, press *Agree* "
+            "on the proposal in your pair DM; or change it here and propose your version."
+        )
+    return f"Version {current.version} is agreed and in force. Change what you need; <@{other}> confirms again."

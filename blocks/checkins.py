@@ -1,0 +1,194 @@
+"""Block Kit for check-ins: the end-of-session questions, the Answer modal, the summary in the thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from blocks.actions import items_overview
+from blocks.common import Block, actions, button, context, header, modal, plain, section
+from blocks.format import escape_mrkdwn, slack_date
+from blocks.limits import clip
+from mentoring.checkins import ANSWER_MAX, QUESTIONS, RELATIONSHIP_QUESTIONS, CheckInBrief
+from mentoring.followthrough import split_lines
+from mentoring.outbox import PlannedPost
+from storage.models import ActionItem, CheckIn, CheckInAnswer, Pair
+
+ANSWER_CALLBACK = "checkin_answer_submit"
+ANSWER_ACTION = "value"
+ACTIONS_BLOCK = "checkin_actions"
+STATUS_BLOCK = "checkin_status"
+
+
+def questions_text(relationship: bool) -> str:
+    lines = [f"*{n}. {q}*" for n, q in enumerate(QUESTIONS.values(), start=1)]
+    if relationship:
+        lines.append("\n_And, as every few meetings, about how this is going:_")
+        lines.extend(f"*{n}. {q}*" for n, q in enumerate(RELATIONSHIP_QUESTIONS.values(), start=len(QUESTIONS) + 1))
+    return "\n".join(lines)
+
+
+def answered_text(pair: Pair, answered: set[str]) -> str:
+    def mark(user: str) -> str:
+        return f"<@{user}> :white_check_mark: answered" if user in answered else f"<@{user}> not yet"
+
+    return f"{mark(pair.mentee_id)} · {mark(pair.mentor_id)}"
+
+
+def checkin_message(
+    *,
+    pair: Pair,
+    checkin_id: int,
+    number: int | None,
+    meeting_at: datetime | None,
+    relationship: bool,
+    items: Mapping[str, Sequence[ActionItem]],
+    answered: set[str],
+    now: datetime,
+) -> tuple[str, list[Block]]:
+    """The questions that close a conversation, with each member's open items and one *Answer* button."""
+    about = f"meeting {number}" if number else "today's conversation"
+    when = f" ({slack_date(meeting_at)})" if meeting_at else ""
+    text = "Closing questions: " + " ".join(QUESTIONS.values())
+    if relationship:
+        text += " " + " ".join(RELATIONSHIP_QUESTIONS.values())
+    blocks: list[Block] = [
+        header("How did it go?"),
+        section(
+            f"<@{pair.mentee_id}> <@{pair.mentor_id}> — three quick questions to close {about}{when}:\n\n"
+            + questions_text(relationship)
+        ),
+        section(f"*Still open from before*\n{items_overview(items, now)}"),
+        actions(button("Answer", "checkin_answer", str(checkin_id), style="primary"), block_id=ACTIONS_BLOCK),
+        context(
+            "Or reply in this thread. Start lines with `useful:`, `next steps:` or `before next:` "
+            "(lines without one count as next steps). Each next step becomes a follow-through item, "
+            "due at your next meeting. Mentors: start a line with `resource:`, `contact:` or `info:` for "
+            "something you'll send."
+        ),
+        {**context(answered_text(pair, answered)), "block_id": STATUS_BLOCK},
+    ]
+    return text, blocks
+
+
+def checkin_post(
+    *, pair: Pair, checkin: CheckIn, brief: CheckInBrief, now: datetime, not_before: datetime
+) -> PlannedPost:
+    """The outbox post of a check-in (the scheduler's and ``/mentor wrapup``'s)."""
+    text, blocks = checkin_message(
+        pair=pair,
+        checkin_id=brief.checkin_id,
+        number=brief.number,
+        meeting_at=brief.meeting_at,
+        relationship=brief.relationship,
+        items=brief.items,
+        answered=brief.answered,
+        now=now,
+    )
+    return PlannedPost(
+        delivery_key=checkin.delivery_key,
+        team_id=pair.team_id,
+        channel_id=checkin.channel_id,
+        kind="checkin",
+        text=text,
+        blocks=blocks,
+        not_before=not_before,
+        pair_id=pair.id,
+    )
+
+
+def _input(block_id: str, label: str, initial: str, hint: str | None = None) -> Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ANSWER_ACTION,
+        "multiline": True,
+        "max_length": ANSWER_MAX,
+    }
+    if initial:
+        element["initial_value"] = initial[:ANSWER_MAX]
+    block: Block = {"type": "input", "block_id": block_id, "optional": True, "label": plain(label), "element": element}
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def answer_modal(
+    *, checkin_id: int, relationship: bool, answer: CheckInAnswer | None, role: str | None, number: int | None
+) -> dict[str, Any]:
+    """The questions as one modal, pre-filled with what this member answered before."""
+    steps_hint = "One per line — each becomes a follow-through item, due at your next meeting."
+    if role == "mentor":
+        steps_hint += " Start a line with resource:, contact: or info: for something you'll send."
+
+    about = f"meeting {number}" if number else "this conversation"
+
+    def initial(name: str) -> str:
+        return str(getattr(answer, name, "") or "") if answer is not None else ""
+
+    blocks: list[Block] = [
+        section(f"Closing {about}. Answer what you like; you can edit your answers later."),
+        _input("useful", QUESTIONS["useful"], initial("useful")),
+        _input("next_steps", QUESTIONS["next_steps"], initial("next_steps"), steps_hint),
+        _input("before_next", QUESTIONS["before_next"], initial("before_next"), "One per line, like next steps."),
+    ]
+    if relationship:
+        blocks.append(_input("changes", RELATIONSHIP_QUESTIONS["changes"], initial("changes")))
+        blocks.append(_input("focus", RELATIONSHIP_QUESTIONS["focus"], initial("focus")))
+    return modal(
+        "Closing questions",
+        blocks,
+        callback_id=ANSWER_CALLBACK,
+        submit="Save",
+        private_metadata=json.dumps({"c": checkin_id}),
+    )
+
+
+def parse_answer_metadata(raw: str) -> str | None:
+    try:
+        return str(json.loads(raw)["c"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def parse_answer_inputs(values: Mapping[str, Any]) -> dict[str, str]:
+    """Answer fields present in the submitted view (missing relationship fields are left out)."""
+    fields = {}
+    for name in (*QUESTIONS, *RELATIONSHIP_QUESTIONS):
+        if name in values:
+            fields[name] = str(((values.get(name) or {}).get(ANSWER_ACTION) or {}).get("value") or "")
+    return fields
+
+
+def _answer_lines(answer: CheckInAnswer, relationship: bool) -> str:
+    labels = {"useful": "Useful", "next_steps": "Next steps", "before_next": "Before next time"}
+    if relationship:
+        labels.update({"changes": "Changes", "focus": "Focus"})
+    parts = []
+    for name, label in labels.items():
+        value = getattr(answer, name).strip()
+        if value:
+            parts.append(f"*{label}:* " + escape_mrkdwn("; ".join(split_lines(value))))
+    return "\n".join(parts) or "_(no answers)_"
+
+
+def summary_message(
+    *, pair: Pair, answers: Mapping[str, CheckInAnswer], relationship: bool, item_count: int, next_at: datetime | None
+) -> tuple[str, list[Block]]:
+    """Posted in the thread once both answered."""
+    blocks: list[Block] = [section(":sparkles: *You both answered — here's your wrap-up.*")]
+    for user in (pair.mentee_id, pair.mentor_id):
+        answer = answers.get(user)
+        if answer is not None:
+            blocks.append(section(clip(f"<@{user}>\n{_answer_lines(answer, relationship)}", 2900)))
+    due = f", due at your next meeting {slack_date(next_at)}" if next_at else ""
+    plural = "s" if item_count != 1 else ""
+    blocks.append(context(f"{item_count} open follow-through item{plural}{due}. `/mentor actions` lists yours."))
+    return "You both answered the closing questions — here's your wrap-up.", blocks
+
+
+def reply_ack_text(user: str, new_items: int) -> str:
+    if new_items:
+        return f"Thanks <@{user}> — noted, with {new_items} new follow-through item{'s' if new_items != 1 else ''}."
+    return f"Thanks <@{user}> — noted."

@@ -1,0 +1,147 @@
+"""Block Kit for meetings: the reminder before a meeting (We'll meet / Skip / Move) and the move modal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+from blocks.actions import items_overview
+from blocks.common import Block, actions, button, context, modal, plain, section
+from blocks.format import escape_mrkdwn, slack_date
+from blocks.limits import clip
+from mentoring.meetings import Slot
+from storage.models import ActionItem, Goal, Pair
+
+MOVE_CALLBACK = "meeting_move_submit"
+MOVE_DATE_BLOCK = "move_date"
+MOVE_TIME_BLOCK = "move_time"
+MOVE_ACTION = "value"
+STATUS_BLOCK = "reminder_status"
+ACTIONS_BLOCK = "reminder_actions"
+
+
+def meeting_title(slot: Slot) -> str:
+    return f"Meeting {slot.number}" if slot.number else "Meeting"
+
+
+def goals_text(goals: Sequence[Goal]) -> str:
+    if not goals:
+        return "_No active goals yet — `/mentor goals` to set one._"
+    lines = [f"• {escape_mrkdwn(clip(g.title, 150))} — {g.progress}% (due {g.due_on.isoformat()})" for g in goals[:10]]
+    if len(goals) > 10:
+        lines.append(f"…and {len(goals) - 10} more")
+    return "\n".join(lines)
+
+
+def reminder_message(
+    *,
+    pair: Pair,
+    slot: Slot,
+    theme: str | None,
+    goals: Sequence[Goal],
+    items: Mapping[str, Sequence[ActionItem]],
+    location: str,
+    now: datetime,
+    status: str | None = None,
+    show_actions: bool = True,
+) -> tuple[str, list[Block]]:
+    """The reminder: when, the roadmap theme, goals with progress, open follow-through, and three buttons."""
+    when = slack_date(slot.scheduled_at)
+    moved = " (moved)" if slot.moved else ""
+    length = f"({'moved; ' if slot.moved else ''}{slot.duration_minutes} min)"
+    theme_text = (
+        f"*Theme:* {escape_mrkdwn(clip(theme, 150))}" if theme else "*Theme:* _none set yet — `/mentor roadmap`_"
+    )
+    text = f"{meeting_title(slot)}: {escape_mrkdwn(clip(theme, 150)) if theme else 'no theme set'} — {when}{moved}"
+    intro = f":calendar: <@{pair.mentor_id}> <@{pair.mentee_id}> — *{meeting_title(slot)}* is {when} {length}."
+    if location:
+        intro += f"\n*Where:* {escape_mrkdwn(clip(location, 300))}"
+    blocks: list[Block] = [
+        section(intro),
+        section(theme_text),
+        section(f"*Goals*\n{goals_text(goals)}"),
+        section(f"*Open follow-through*\n{items_overview(items, now)}"),
+    ]
+    value = str(slot.meeting_id or "")
+    if show_actions:
+        blocks.append(
+            actions(
+                button("We'll meet", "meeting_confirm", value, style="primary"),
+                button("Skip this one", "meeting_skip", value),
+                button("Move it", "meeting_move", value),
+                block_id=ACTIONS_BLOCK,
+            )
+        )
+    if status:
+        blocks.append({**context(status), "block_id": STATUS_BLOCK})
+    return text, blocks
+
+
+def skipped_reminder(
+    *, slot: Slot, by: str, following: Slot | None, following_theme: str | None
+) -> tuple[str, list[Block]]:
+    """What a skipped meeting's reminder becomes: a short note and what comes next."""
+    text = f"Skipped: the meeting of {slack_date(slot.scheduled_at)}."
+    lines = [f":fast_forward: ~Meeting {slack_date(slot.scheduled_at)}~ — <@{by}> skipped this meeting."]
+    if following is not None:
+        theme = f" — theme: {escape_mrkdwn(clip(following_theme, 150))}" if following_theme else ""
+        lines.append(f"Next: *{meeting_title(following)}* {slack_date(following.scheduled_at)}{theme}.")
+    return text, [
+        section("\n".join(lines)),
+        {**context("Open items move to the next meeting."), "block_id": STATUS_BLOCK},
+    ]
+
+
+def move_modal(
+    *, meeting_id: int, number: int | None, local: datetime, tz: str, channel_id: str, message_ts: str
+) -> dict[str, Any]:
+    """Date and time pickers for moving one meeting, read in the boundaries' time zone."""
+    metadata = json.dumps({"m": meeting_id, "c": channel_id, "ts": message_ts}, separators=(",", ":"))
+    title = f"Move meeting {number}" if number else "Move this meeting"
+    return modal(
+        title,
+        [
+            section(f"Only this meeting moves; the rest of the series stays. Times are in *{tz}*."),
+            {
+                "type": "input",
+                "block_id": MOVE_DATE_BLOCK,
+                "label": plain("New date"),
+                "element": {"type": "datepicker", "action_id": MOVE_ACTION, "initial_date": local.date().isoformat()},
+            },
+            {
+                "type": "input",
+                "block_id": MOVE_TIME_BLOCK,
+                "label": plain(f"New start time ({tz})", 2000),
+                "element": {"type": "timepicker", "action_id": MOVE_ACTION, "initial_time": local.strftime("%H:%M")},
+            },
+        ],
+        callback_id=MOVE_CALLBACK,
+        submit="Move",
+        private_metadata=metadata,
+    )
+
+
+def parse_move_metadata(raw: str) -> tuple[str, str, str] | None:
+    try:
+        data = json.loads(raw)
+        return str(data["m"]), str(data.get("c", "")), str(data.get("ts", ""))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def parse_move_inputs(values: Mapping[str, Any]) -> tuple[date, time] | str:
+    """The picked date and time, or the block id whose value is missing or unreadable."""
+    raw_date = ((values.get(MOVE_DATE_BLOCK) or {}).get(MOVE_ACTION) or {}).get("selected_date")
+    raw_time = ((values.get(MOVE_TIME_BLOCK) or {}).get(MOVE_ACTION) or {}).get("selected_time")
+    try:
+        picked_date = date.fromisoformat(str(raw_date))
+    except ValueError:
+        return MOVE_DATE_BLOCK
+    try:
+        hours, minutes = str(raw_time).split(":")
+        picked_time = time(int(hours), int(minutes))
+    except ValueError:
+        return MOVE_TIME_BLOCK
+    return picked_date, picked_time

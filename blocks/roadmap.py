@@ -1,0 +1,132 @@
+"""Block Kit for ``/mentor roadmap``: one numbered theme per upcoming meeting, with ↑ ↓ to reorder."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from blocks.common import Block, actions, button, context, modal, plain
+from blocks.format import escape_mrkdwn
+from blocks.limits import clip
+from mentoring.roadmap import THEME_MAX, RoadmapRow, suggested_theme
+
+CALLBACK = "roadmap_form"
+MOVE_ACTION = "roadmap_move"
+INPUT_ACTION = "theme"
+THEME_BLOCK = re.compile(r"^theme_(\d+)_r\d+$")
+
+
+def theme_block_id(number: int, rev: int) -> str:
+    """Block ids change with every reorder, so Slack shows the new initial values instead of kept input."""
+    return f"theme_{number}_r{rev}"
+
+
+def metadata(*, pair_id: int | None, first: int, rev: int) -> str:
+    return json.dumps({"p": pair_id, "f": first, "r": rev}, separators=(",", ":"))
+
+
+def read_metadata(view: dict[str, Any] | None) -> dict[str, Any]:
+    try:
+        data = json.loads(str((view or {}).get("private_metadata") or "{}"))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def meeting_label(row: RoadmapRow, tz: str) -> str:
+    """``Meeting 3 · Thu 3 Dec, 18:00`` in the viewer's zone (labels are plain text: no ``<!date>``)."""
+    if row.starts_at is None:
+        return f"Meeting {row.number}"
+    local = row.starts_at.astimezone(ZoneInfo(tz))
+    return f"Meeting {row.number} · {local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+def roadmap_form(
+    rows: Sequence[RoadmapRow],
+    *,
+    pair_id: int | None,
+    tz: str,
+    rev: int = 0,
+    themes: Mapping[int, str] | None = None,
+) -> dict[str, Any]:
+    """The roadmap modal; ``themes`` (by meeting number) overrides the rows' themes while reordering."""
+    first = rows[0].number if rows else 1
+    blocks: list[Block] = [
+        context(
+            "A theme for each of your next meetings, pre-filled with suggestions: change any of them, "
+            "clear one to leave that meeting open, and use ↑ ↓ to reorder. Meeting reminders name the theme."
+        )
+    ]
+    if rows and all(row.starts_at is None for row in rows):
+        blocks.append(context("Dates show here once you have agreed boundaries (`/mentor boundaries`)."))
+    for index, row in enumerate(rows):
+        theme = (themes or {}).get(row.number, row.theme)
+        element: dict[str, Any] = {
+            "type": "plain_text_input",
+            "action_id": INPUT_ACTION,
+            "max_length": THEME_MAX,
+            "placeholder": plain("e.g. Career paths", 150),
+        }
+        if theme:
+            element["initial_value"] = clip(theme, THEME_MAX)
+        block: Block = {
+            "type": "input",
+            "block_id": theme_block_id(row.number, rev),
+            "label": plain(meeting_label(row, tz), 2000),
+            "optional": True,
+            "element": element,
+        }
+        if theme and not row.saved and theme == suggested_theme(row.number):
+            block["hint"] = plain("Suggested — change it freely.")
+        blocks.append(block)
+        moves = []
+        if index > 0:
+            moves.append(button("↑ Move up", MOVE_ACTION, f"{row.number}:up"))
+        if index < len(rows) - 1:
+            moves.append(button("↓ Move down", MOVE_ACTION, f"{row.number}:down"))
+        if moves:
+            blocks.append(actions(*moves, block_id=f"move_{row.number}_r{rev}"))
+    return modal(
+        "Roadmap",
+        blocks,
+        callback_id=CALLBACK,
+        submit="Save",
+        private_metadata=metadata(pair_id=pair_id, first=first, rev=rev),
+    )
+
+
+def themes_in_view(view: dict[str, Any]) -> dict[int, str]:
+    """The theme typed for each meeting in a roadmap view (its state, else the value it was shown with)."""
+    values = (view.get("state") or {}).get("values") or {}
+    found: dict[int, str] = {}
+    for block in view.get("blocks") or []:
+        match = THEME_BLOCK.match(str(block.get("block_id") or ""))
+        if block.get("type") != "input" or not match:
+            continue
+        state = (values.get(block["block_id"]) or {}).get(INPUT_ACTION)
+        if state is not None:
+            found[int(match.group(1))] = str(state.get("value") or "")
+        else:
+            found[int(match.group(1))] = str((block.get("element") or {}).get("initial_value") or "")
+    return found
+
+
+def block_ids_by_number(view: dict[str, Any]) -> dict[int, str]:
+    ids: dict[int, str] = {}
+    for block in view.get("blocks") or []:
+        match = THEME_BLOCK.match(str(block.get("block_id") or ""))
+        if match and block.get("type") == "input":
+            ids[int(match.group(1))] = block["block_id"]
+    return ids
+
+
+def saved_note(by: str, themes: Mapping[int, str], numbers: Sequence[int]) -> str:
+    """One line for the pair DM: who changed the roadmap and the themes now set."""
+    listed = " · ".join(f"{n}: {' '.join(themes[n].split())}" for n in numbers if n in themes)
+    listed = escape_mrkdwn(listed)
+    span = f"meetings {numbers[0]}–{numbers[-1]}" if numbers else "the next meetings"
+    body = f" — {listed}" if listed else " (no themes set)"
+    return clip(f":world_map: <@{by}> updated your roadmap for {span}{body}", 600)

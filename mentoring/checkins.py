@@ -1,0 +1,305 @@
+"""Checking in: the three end-of-session questions (and, every fourth meeting, two about the relationship).
+
+A ``CheckIn`` is one posting of the questions into the pair's DM, named by the outbox delivery key
+that posts it: ``checkin:{pair}:{meeting}`` after a scheduled meeting (a ``/mentor wrapup`` during or
+just after that meeting uses the same key, so the questions come once), ``wrapup:{pair}:{minute}`` for
+a conversation held off-schedule. Answers come from the *Answer* modal (editable) or from replies in
+the message's thread (appended). Every line of *next steps* and *before our next conversation*
+becomes a follow-through item of the person who answered, due at the next meeting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from mentoring.followthrough import open_items_by_owner, split_lines, sync_checkin_items
+from mentoring.meetings import lock_pair, mark_held, next_meeting
+from storage.models import ActionItem, CheckIn, CheckInAnswer, EventReceipt, Meeting, Outbox, Pair
+
+USEFUL = "What was useful today?"
+NEXT_STEPS = "What are your next steps?"
+BEFORE_NEXT = "What will you do, learn or explore before our next conversation?"
+CHANGES = "What changes should we make?"
+FOCUS = "Which areas should we focus on?"
+
+#: Answer fields and their questions, in the order they are asked.
+QUESTIONS: dict[str, str] = {"useful": USEFUL, "next_steps": NEXT_STEPS, "before_next": BEFORE_NEXT}
+RELATIONSHIP_QUESTIONS: dict[str, str] = {"changes": CHANGES, "focus": FOCUS}
+FIELDS = (*QUESTIONS, *RELATIONSHIP_QUESTIONS)
+ANSWER_MAX = 3000
+#: A second off-schedule ``/mentor wrapup`` within this time points to the questions already posted.
+WRAPUP_REUSE = timedelta(hours=1)
+
+#: Prefixes understood in thread replies ("next steps: call Ana").
+REPLY_PREFIXES = {
+    "useful": "useful",
+    "useful today": "useful",
+    "what was useful": "useful",
+    "next steps": "next_steps",
+    "next step": "next_steps",
+    "next": "next_steps",
+    "before next": "before_next",
+    "before our next conversation": "before_next",
+    "before next time": "before_next",
+    "changes": "changes",
+    "focus": "focus",
+}
+_REPLY_PREFIX = re.compile(
+    r"^\s*[*_]*("
+    + "|".join(sorted((re.escape(p) for p in REPLY_PREFIXES), key=len, reverse=True))
+    + r")[*_]*\s*[:：][*_]*\s*(.*)$",
+    re.IGNORECASE,
+)
+
+
+def meeting_checkin_key(pair_id: int, meeting_id: int) -> str:
+    return f"checkin:{pair_id}:{meeting_id}"
+
+
+def wrapup_key(pair_id: int, now: datetime) -> str:
+    return f"wrapup:{pair_id}:{now.strftime('%Y-%m-%dT%H:%MZ')}"
+
+
+def recent_wrapup_key(session: Session, pair_id: int, now: datetime) -> str | None:
+    """The key of this pair's off-schedule wrap-up from the last ``WRAPUP_REUSE``: both members often ask for it."""
+    return session.exec(
+        select(CheckIn.delivery_key)
+        .where(
+            CheckIn.pair_id == pair_id,
+            col(CheckIn.delivery_key).startswith(f"wrapup:{pair_id}:"),
+            CheckIn.created_at > now - WRAPUP_REUSE,
+            CheckIn.created_at <= now,
+        )
+        .order_by(col(CheckIn.created_at).desc())
+    ).first()
+
+
+def checkin_by_key(session: Session, key: str) -> CheckIn | None:
+    return session.exec(select(CheckIn).where(CheckIn.delivery_key == key)).first()
+
+
+def outbox_row(session: Session, key: str) -> Outbox | None:
+    return session.exec(select(Outbox).where(Outbox.delivery_key == key)).first()
+
+
+def get_or_create_checkin(
+    session: Session,
+    *,
+    pair: Pair,
+    key: str,
+    meeting_id: int | None,
+    with_relationship_questions: bool,
+    now: datetime,
+) -> CheckIn:
+    """The check-in with this delivery key, created if new (safe when two processes do it at once)."""
+    assert pair.channel_id is not None
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(CheckIn.__table__)  # type: ignore[arg-type]
+        .values(
+            team_id=pair.team_id,
+            pair_id=pair.id,
+            meeting_id=meeting_id,
+            delivery_key=key,
+            with_relationship_questions=with_relationship_questions,
+            channel_id=pair.channel_id,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["delivery_key"])
+    )
+    checkin = checkin_by_key(session, key)
+    assert checkin is not None
+    return checkin
+
+
+def checkin_message_ts(session: Session, checkin: CheckIn) -> str | None:
+    """The ts of the check-in's message in Slack, once the outbox has posted it (remembered on the check-in)."""
+    if checkin.message_ts:
+        return checkin.message_ts
+    row = outbox_row(session, checkin.delivery_key)
+    if row is not None and row.ts:
+        checkin.message_ts = row.ts
+        session.add(checkin)
+        return row.ts
+    return None
+
+
+def checkin_for_thread(session: Session, *, team_id: str, channel_id: str, thread_ts: str) -> CheckIn | None:
+    """The check-in whose message starts the thread ``thread_ts`` in ``channel_id``."""
+    checkin = session.exec(
+        select(CheckIn).where(
+            CheckIn.team_id == team_id, CheckIn.channel_id == channel_id, CheckIn.message_ts == thread_ts
+        )
+    ).first()
+    if checkin is not None:
+        return checkin
+    checkin = session.exec(
+        select(CheckIn)
+        .join(Outbox, col(Outbox.delivery_key) == col(CheckIn.delivery_key))
+        .where(CheckIn.team_id == team_id, Outbox.channel_id == channel_id, Outbox.ts == thread_ts)
+    ).first()
+    if checkin is not None:
+        checkin.message_ts = thread_ts
+        session.add(checkin)
+    return checkin
+
+
+def claim_event(session: Session, *, team_id: str, event_id: str | None, now: datetime) -> bool:
+    """Record an Events API ``event_id``; False when it was handled before (Slack retried it)."""
+    if not event_id:
+        return True
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = EventReceipt.__table__
+    result = session.execute(
+        insert(table)  # type: ignore[arg-type]
+        .values(team_id=team_id, event_id=event_id[:64], received_at=now)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(table.c.id)  # type: ignore[attr-defined]
+    )
+    return bool(result.all())
+
+
+def checkin_in_team(session: Session, *, team_id: str, checkin_id: int | str | None) -> CheckIn | None:
+    try:
+        checkin = session.get(CheckIn, int(checkin_id)) if checkin_id is not None else None
+    except (TypeError, ValueError):
+        return None
+    return checkin if checkin is not None and checkin.team_id == team_id else None
+
+
+def answers_of(session: Session, checkin_id: int) -> dict[str, CheckInAnswer]:
+    return {a.user_id: a for a in session.exec(select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin_id))}
+
+
+def has_content(answer: CheckInAnswer | None) -> bool:
+    return answer is not None and any(getattr(answer, name).strip() for name in FIELDS)
+
+
+def answered_by(session: Session, checkin: CheckIn) -> set[str]:
+    return {user for user, answer in answers_of(session, checkin.id).items() if has_content(answer)}  # type: ignore[arg-type]
+
+
+@dataclass
+class AnswerOutcome:
+    answer: CheckInAnswer
+    new_items: list[ActionItem] = field(default_factory=list)
+    summary_due: bool = False  # both have now answered and no summary was posted yet (now claimed)
+    lines_added: int = 0
+
+
+def parse_reply(text: str) -> dict[str, str]:
+    """A thread reply split into answer fields by ``useful:`` / ``next steps:`` / ``before next:`` prefixes.
+
+    Lines before any prefix are next steps; lines after a prefix belong to it until the next one.
+    """
+    parts: dict[str, list[str]] = {}
+    current = "next_steps"
+    for raw in (text or "").splitlines():
+        match = _REPLY_PREFIX.match(raw)
+        if match:
+            current = REPLY_PREFIXES[match.group(1).lower()]
+            raw = match.group(2)
+        if raw.strip():
+            parts.setdefault(current, []).append(raw.strip())
+    return {name: "\n".join(lines) for name, lines in parts.items()}
+
+
+def _due_at(session: Session, checkin: CheckIn, now: datetime) -> datetime | None:
+    following = next_meeting(session, checkin.pair_id, now)
+    return following.scheduled_at if following else None
+
+
+def _record(
+    session: Session,
+    *,
+    checkin: CheckIn,
+    pair: Pair,
+    user_id: str,
+    fields: Mapping[str, str],
+    now: datetime,
+    append: bool,
+) -> AnswerOutcome:
+    lock_pair(session, pair.id)  # type: ignore[arg-type]
+    session.refresh(checkin)
+    answer = session.exec(
+        select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin.id, CheckInAnswer.user_id == user_id)
+    ).first()
+    if answer is None:
+        answer = CheckInAnswer(
+            team_id=checkin.team_id, checkin_id=checkin.id, user_id=user_id, created_at=now, updated_at=now
+        )  # type: ignore[arg-type]
+    added = 0
+    for name in FIELDS:
+        given = (fields.get(name) or "").strip()
+        if append:
+            if given:
+                old = getattr(answer, name).strip()
+                setattr(answer, name, (f"{old}\n{given}" if old else given)[:ANSWER_MAX])
+                added += len(split_lines(given))
+        elif name in fields:
+            setattr(answer, name, given[:ANSWER_MAX])
+    answer.updated_at = now
+    session.add(answer)
+    session.flush()
+    lines = split_lines(answer.next_steps) + split_lines(answer.before_next)
+    new_items = sync_checkin_items(
+        session, checkin=checkin, owner_id=user_id, lines=lines, due_at=_due_at(session, checkin, now), now=now
+    )
+    if has_content(answer):
+        mark_held(session, checkin.meeting_id, now)
+    summary_due = False
+    if checkin.summary_posted_at is None and answered_by(session, checkin) >= set(pair.members()):
+        checkin.summary_posted_at = now
+        session.add(checkin)
+        summary_due = True
+    return AnswerOutcome(answer=answer, new_items=new_items, summary_due=summary_due, lines_added=added)
+
+
+def save_answers(
+    session: Session, *, checkin: CheckIn, pair: Pair, user_id: str, fields: Mapping[str, str], now: datetime
+) -> AnswerOutcome:
+    """The member's answers from the modal (replacing the fields given); items follow the new lines."""
+    return _record(session, checkin=checkin, pair=pair, user_id=user_id, fields=fields, now=now, append=False)
+
+
+def append_reply(
+    session: Session, *, checkin: CheckIn, pair: Pair, user_id: str, text: str, now: datetime
+) -> AnswerOutcome:
+    """A thread reply added to the member's answers (new next-step lines become items)."""
+    return _record(session, checkin=checkin, pair=pair, user_id=user_id, fields=parse_reply(text), now=now, append=True)
+
+
+@dataclass(frozen=True)
+class CheckInBrief:
+    """What the check-in message shows."""
+
+    checkin_id: int
+    number: int | None
+    meeting_at: datetime | None
+    relationship: bool
+    items: dict[str, list[ActionItem]]
+    answered: set[str]
+
+
+def checkin_brief(session: Session, *, checkin: CheckIn, pair: Pair) -> CheckInBrief:
+    meeting = session.get(Meeting, checkin.meeting_id) if checkin.meeting_id is not None else None
+    return CheckInBrief(
+        checkin_id=checkin.id,  # type: ignore[arg-type]
+        number=(meeting.number or None) if meeting is not None else None,
+        meeting_at=meeting.scheduled_at if meeting is not None else None,
+        relationship=checkin.with_relationship_questions,
+        items={
+            owner: [i for i in owned if i.checkin_id != checkin.id]
+            for owner, owned in open_items_by_owner(session, pair).items()
+        },
+        answered=answered_by(session, checkin),
+    )
