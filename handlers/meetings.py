@@ -27,15 +27,9 @@ from handlers.context import invocation_from_action
 from mentoring.boundaries import agreed_boundaries
 from mentoring.dates import too_far_ahead
 from mentoring.deps import Deps
-from mentoring.meetings import (
-    confirm_meeting,
-    meeting_brief,
-    meeting_in_team,
-    move_meeting,
-    next_meeting,
-    skip_meeting,
-    slot_of,
-)
+from mentoring.meeting_briefs import meeting_brief
+from mentoring.meeting_changes import confirm_meeting, move_meeting, skip_meeting
+from mentoring.meetings import meeting_in_team, next_meeting, slot_of
 from mentoring.pairs import pair_for_member
 from mentoring.problems import Problem
 from mentoring.roadmap import theme_for

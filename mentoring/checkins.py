@@ -20,7 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from mentoring.followthrough import open_items_by_owner, split_lines, sync_checkin_items
-from mentoring.meetings import lock_pair, mark_held, next_meeting
+from mentoring.meeting_changes import mark_held
+from mentoring.meetings import lock_pair, next_meeting
 from storage.models import ActionItem, CheckIn, CheckInAnswer, EventReceipt, Meeting, Outbox, Pair
 
 USEFUL = "What was useful today?"

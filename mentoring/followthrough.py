@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from mentoring.pairs import pair_for_member
@@ -246,3 +246,17 @@ def items_by_ids(session: Session, pair_id: int, ids: Iterable[int]) -> dict[int
         return {}
     rows = session.exec(select(ActionItem).where(ActionItem.pair_id == pair_id, col(ActionItem.id).in_(wanted)))
     return {item.id: item for item in rows}  # type: ignore[misc]
+
+
+def move_items_due_at(session: Session, pair_id: int, old: datetime, new: datetime | None) -> None:
+    """Open items due at a meeting that moved (or was skipped) follow it: due at ``new`` instead of ``old``."""
+    session.execute(
+        update(ActionItem)
+        .where(
+            col(ActionItem.pair_id) == pair_id,
+            col(ActionItem.status) == ActionStatus.OPEN,
+            col(ActionItem.due_at) == old,
+        )
+        .values(due_at=new)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,4 +1,8 @@
-"""Meetings of a pair: the agreed series as numbered rows, with skipped and moved meetings, and inactivity.
+"""A pair's meetings as stored rows: the agreed series, its numbering, and looking meetings up.
+
+The other jobs around meetings live next to this one: ``meeting_series`` (the recurrence maths),
+``meeting_changes`` (confirm, skip, move, held), ``reminders`` (the reminders' delivery keys),
+``inactivity`` (pairs gone quiet) and ``meeting_briefs`` (what a reminder shows).
 
 - **Slots.** The agreed boundaries give a series of start instants in the boundaries' time zone
   (``mentoring.meeting_series``, correct across DST). Each slot is identified by ``series_at`` (its place in
@@ -23,33 +27,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from mentoring.boundaries import agreed_boundaries
-from mentoring.followthrough import open_items_by_owner
-from mentoring.goals import active_goals
 from mentoring.meeting_series import local_instant, meeting_starts
-from mentoring.problems import Problem
-from mentoring.roadmap import theme_for
-from storage.models import (
-    ActionItem,
-    ActionStatus,
-    Boundaries,
-    BoundariesStatus,
-    CheckIn,
-    CheckInAnswer,
-    Goal,
-    Meeting,
-    MeetingStatus,
-    Outbox,
-    OutboxStatus,
-    Pair,
-    PairStatus,
-)
+from storage.models import Boundaries, BoundariesStatus, CheckIn, Meeting, MeetingStatus, Pair, PairStatus
 
-#: Reminders go this long before a meeting (earlier when that falls outside contact hours).
-REMINDER_LEAD = timedelta(hours=1)
 #: The end-of-session questions go this long after a meeting's end.
 CHECKIN_GRACE = timedelta(minutes=10)
 #: Meetings are written as rows this far ahead.
@@ -57,10 +41,6 @@ HORIZON = timedelta(days=8)
 #: ``/mentor wrapup`` belongs to a meeting from shortly before its start until this long after its end.
 WRAPUP_WINDOW_BEFORE = timedelta(minutes=30)
 WRAPUP_WINDOW_AFTER = timedelta(hours=12)
-#: This many meetings in a row without a held meeting or any answer make a pair inactive ...
-INACTIVE_AFTER = 3
-#: ... each counted once this long has passed since its end (time to answer its questions).
-INACTIVE_GRACE = timedelta(days=2)
 #: Relationship questions come with every ``RELATIONSHIP_EVERY``-th meeting.
 RELATIONSHIP_EVERY = 4
 
@@ -91,7 +71,8 @@ class Slot:
 
     @property
     def with_relationship_questions(self) -> bool:
-        return bool(self.number) and self.number % RELATIONSHIP_EVERY == 0  # type: ignore[operator]
+        number = self.number or 0
+        return number != 0 and number % RELATIONSHIP_EVERY == 0
 
 
 def slot_of(meeting: Meeting) -> Slot:
@@ -112,7 +93,7 @@ def slot_of(meeting: Meeting) -> Slot:
 def lock_pair(session: Session, pair_id: int) -> None:
     """Serialise writers of one pair until the transaction ends (row lock on PostgreSQL, write lock on SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(select(Pair.id).where(Pair.id == pair_id).with_for_update()).first()  # type: ignore[call-overload]
+        session.exec(select(Pair.id).where(Pair.id == pair_id).with_for_update()).first()
     else:
         session.execute(
             update(Pair)
@@ -253,11 +234,19 @@ def meeting_dates(session: Session, pair_id: int, count: int) -> dict[int, datet
 def _renumber(rows: Sequence[Meeting], slots: Sequence[Slot], session: Session) -> None:
     by_id = {s.meeting_id: s for s in slots if s.meeting_id is not None}
     for row in rows:
-        slot = by_id.get(row.id)
+        slot = by_id.get(row.id) if row.id is not None else None
         wanted = (slot.number or 0) if slot else row.number
         if row.number != wanted:
             row.number = wanted
             session.add(row)
+
+
+def renumber_meetings(session: Session, pair_id: int) -> None:
+    """Give the pair's stored meetings their numbers again (after one was skipped)."""
+    session.flush()
+    rows = _rows(session, pair_id)
+    slots, _ = _plan(rows, agreed_boundaries(session, pair_id), _checked_in(session, pair_id), until=None, count=None)
+    _renumber(rows, slots, session)
 
 
 def sync_meetings(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> list[Slot]:
@@ -302,7 +291,7 @@ def sync_meetings(session: Session, pair: Pair, boundaries: Boundaries, now: dat
 
 def scheduled_pairs(session: Session) -> list[tuple[Pair, Boundaries]]:
     """Active pairs with a group DM and agreed boundaries that fix a first meeting, with those boundaries."""
-    found: dict[int, tuple[Pair, Boundaries]] = {}
+    found: dict[int | None, tuple[Pair, Boundaries]] = {}
     for pair, boundaries in session.exec(
         select(Pair, Boundaries)
         .join(Boundaries, col(Boundaries.pair_id) == col(Pair.id))
@@ -314,7 +303,7 @@ def scheduled_pairs(session: Session) -> list[tuple[Pair, Boundaries]]:
         )
         .order_by(col(Pair.id), col(Boundaries.version))
     ):
-        found[pair.id] = (pair, boundaries)  # type: ignore[index]
+        found[pair.id] = (pair, boundaries)
     return list(found.values())
 
 
@@ -355,203 +344,3 @@ def meeting_in_team(session: Session, *, team_id: str, meeting_id: int | str | N
     except (TypeError, ValueError):
         return None
     return meeting if meeting is not None and meeting.team_id == team_id else None
-
-
-# ---- changing one meeting --------------------------------------------------------------------
-
-
-def _cancel_pending_reminders(session: Session, meeting: Meeting) -> None:
-    """Unsent reminders of this meeting will not go out (a delivery retry must not announce a skipped time)."""
-    session.execute(
-        delete(Outbox)
-        .where(
-            col(Outbox.delivery_key).startswith(reminder_key_prefix(meeting.pair_id, meeting.series_at)),
-            col(Outbox.status) == OutboxStatus.PENDING,
-        )
-        .execution_options(synchronize_session=False)
-    )
-
-
-def reminder_key_prefix(pair_id: int, series_at: datetime) -> str:
-    return f"reminder:{pair_id}:{series_at.isoformat()}"
-
-
-def reminder_key(pair_id: int, slot: Slot) -> str:
-    """One reminder per slot; a moved meeting gets a fresh one for its new time."""
-    key = reminder_key_prefix(pair_id, slot.series_at)
-    return f"{key}@{slot.scheduled_at.isoformat()}" if slot.moved else key
-
-
-def _shift_due_items(session: Session, pair_id: int, old: datetime, new: datetime | None) -> None:
-    """Open items due at a meeting that moved (or was skipped) follow it."""
-    session.execute(
-        update(ActionItem)
-        .where(
-            col(ActionItem.pair_id) == pair_id,
-            col(ActionItem.status) == ActionStatus.OPEN,
-            col(ActionItem.due_at) == old,
-        )
-        .values(due_at=new)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _changeable(meeting: Meeting, now: datetime) -> Problem | None:
-    if meeting.status == MeetingStatus.SKIPPED:
-        return Problem("This meeting was already skipped.")
-    if (
-        meeting.status == MeetingStatus.HELD
-        or meeting.scheduled_at + timedelta(minutes=meeting.duration_minutes) <= now
-    ):
-        return Problem("This meeting is already over, so it can't be changed any more.")
-    return None
-
-
-def _renumber_pair(session: Session, pair_id: int) -> None:
-    session.flush()
-    rows = _rows(session, pair_id)
-    slots, _ = _plan(rows, agreed_boundaries(session, pair_id), _checked_in(session, pair_id), until=None, count=None)
-    _renumber(rows, slots, session)
-
-
-def confirm_meeting(session: Session, *, meeting: Meeting, by: str, now: datetime) -> Meeting | Problem:
-    """Someone pressed *We'll meet*."""
-    lock_pair(session, meeting.pair_id)
-    session.refresh(meeting)
-    problem = _changeable(meeting, now)
-    if problem:
-        return problem
-    meeting.status = MeetingStatus.CONFIRMED
-    meeting.updated_by, meeting.updated_at = by, now
-    session.add(meeting)
-    return meeting
-
-
-def skip_meeting(session: Session, *, meeting: Meeting, by: str, now: datetime) -> Meeting | Problem:
-    """*Skip this one*: the meeting loses its number, the later ones move up, open items move to the next."""
-    lock_pair(session, meeting.pair_id)
-    session.refresh(meeting)
-    problem = _changeable(meeting, now)
-    if problem:
-        return problem
-    meeting.status = MeetingStatus.SKIPPED
-    meeting.number = 0
-    meeting.updated_by, meeting.updated_at = by, now
-    session.add(meeting)
-    _renumber_pair(session, meeting.pair_id)
-    following = next_meeting(session, meeting.pair_id, meeting.scheduled_at)
-    _shift_due_items(session, meeting.pair_id, meeting.scheduled_at, following.scheduled_at if following else None)
-    _cancel_pending_reminders(session, meeting)
-    return meeting
-
-
-def move_meeting(session: Session, *, meeting: Meeting, to: datetime, by: str, now: datetime) -> Meeting | Problem:
-    """*Move it*: this one meeting happens at ``to`` instead; it keeps its number, so it must stay in order."""
-    lock_pair(session, meeting.pair_id)
-    session.refresh(meeting)
-    problem = _changeable(meeting, now)
-    if problem:
-        return problem
-    if to <= now:
-        return Problem("Pick a time in the future.")
-    slots = pair_slots(session, meeting.pair_id, until=max(to, meeting.series_at) + timedelta(days=70))
-    others = [s for s in slots if not s.skipped and s.meeting_id != meeting.id]
-    before = [s for s in others if s.series_at < meeting.series_at]
-    after = [s for s in others if s.series_at > meeting.series_at]
-    if before and to <= before[-1].scheduled_at:
-        return Problem("That's before the previous meeting; pick a later time.")
-    if after and to >= after[0].scheduled_at:
-        return Problem("That's at or after the next meeting; skip this one instead, or pick an earlier time.")
-    old = meeting.scheduled_at
-    meeting.scheduled_at = to
-    meeting.status = MeetingStatus.SCHEDULED
-    meeting.updated_by, meeting.updated_at = by, now
-    session.add(meeting)
-    _shift_due_items(session, meeting.pair_id, old, to)
-    _cancel_pending_reminders(session, meeting)
-    return meeting
-
-
-def mark_held(session: Session, meeting_id: int | None, now: datetime) -> None:
-    """A meeting whose questions were answered did take place."""
-    if meeting_id is None:
-        return
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is not None and meeting.status != MeetingStatus.HELD:
-        meeting.status = MeetingStatus.HELD
-        meeting.updated_at = now
-        session.add(meeting)
-
-
-# ---- inactivity ------------------------------------------------------------------------------
-
-
-def inactivity_streak(
-    session: Session, pair_id: int, now: datetime, *, boundaries: Boundaries | None = None
-) -> list[Slot]:
-    """The meetings since the pair last showed activity (a held meeting or any check-in answer).
-
-    A meeting counts once ``INACTIVE_GRACE`` has passed since its end; skipped meetings neither count
-    nor break the stretch (skipping is a decision, not silence).
-    """
-    slots = pair_slots(session, pair_id, boundaries=boundaries, until=now)
-    ended = [s for s in slots if not s.skipped and s.ends_at + INACTIVE_GRACE <= now]
-    answered_meetings: set[int] = set()
-    last_answer: datetime | None = None
-    for meeting_id, answered_at in session.exec(
-        select(CheckIn.meeting_id, CheckInAnswer.updated_at)
-        .join(CheckInAnswer, col(CheckInAnswer.checkin_id) == col(CheckIn.id))
-        .where(CheckIn.pair_id == pair_id)
-    ):
-        if meeting_id is not None:
-            answered_meetings.add(meeting_id)
-        if last_answer is None or answered_at > last_answer:
-            last_answer = answered_at
-    streak: list[Slot] = []
-    for slot in ended:
-        active = slot.status == MeetingStatus.HELD or slot.meeting_id in answered_meetings
-        if active:
-            streak = []
-        elif last_answer is None or slot.ends_at > last_answer:
-            streak.append(slot)
-    return streak
-
-
-def inactive_pairs(session: Session, now: datetime, *, team_id: str | None = None) -> list[int]:
-    """Ids of active pairs whose last three (or more) meetings passed with none held and no answers.
-
-    For ``/mentor report``: the admins see these pairs flagged.
-    """
-    flagged = []
-    for pair, boundaries in scheduled_pairs(session):
-        if team_id is not None and pair.team_id != team_id:
-            continue
-        if len(inactivity_streak(session, pair.id, now, boundaries=boundaries)) >= INACTIVE_AFTER:  # type: ignore[arg-type]
-            flagged.append(pair.id)
-    return flagged  # type: ignore[return-value]
-
-
-# ---- what a reminder shows -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MeetingBrief:
-    """What the reminder of a meeting shows: its theme, the active goals and the open follow-through."""
-
-    slot: Slot
-    theme: str | None
-    goals: list[Goal]
-    items: dict[str, list[ActionItem]]
-    location: str
-
-
-def meeting_brief(
-    session: Session, *, pair: Pair, boundaries: Boundaries | None, slot: Slot, now: datetime
-) -> MeetingBrief:
-    return MeetingBrief(
-        slot=slot,
-        theme=theme_for(session, pair.id, slot.number) if slot.number else None,  # type: ignore[arg-type]
-        goals=active_goals(session, pair.id),  # type: ignore[arg-type]
-        items=open_items_by_owner(session, pair),
-        location=boundaries.location if boundaries is not None else "",
-    )

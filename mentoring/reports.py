@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from mentoring.checkins import has_content
-from mentoring.meetings import inactive_pairs
+from mentoring.inactivity import inactive_pairs
 from mentoring.outbox import DELIVERY_ALERT_KIND, reason_in_words, undelivered
 from storage.models import (
     ActionItem,

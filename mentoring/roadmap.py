@@ -1,4 +1,4 @@
-"""The roadmap: a theme for each meeting of a pair, by meeting number."""
+"""The roadmap: a theme for each meeting of a pair, by meeting number, and the dates of the upcoming ones."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mentoring.goals import Invalid, invalid
+from mentoring.meetings import meeting_dates
 from storage.models import Pair, RoadmapItem
 
 #: Suggested themes (editable); meeting 1 is for getting to know each other and the pre-work.
@@ -48,15 +49,9 @@ def saved_themes(session: Session, pair_id: int) -> dict[int, str]:
     return {item.meeting_number: item.theme for item in items}
 
 
-def _meeting_dates(session: Session, pair_id: int, count: int) -> dict[int, datetime]:
-    from mentoring.meetings import meeting_dates  # here, not at the top: mentoring.meetings imports this module
-
-    return meeting_dates(session, pair_id, count)
-
-
 def first_upcoming(session: Session, pair_id: int, *, now: datetime) -> int:
     """The number of the pair's next meeting (1 while no boundaries are agreed)."""
-    dates = _meeting_dates(session, pair_id, LOOKAHEAD)
+    dates = meeting_dates(session, pair_id, LOOKAHEAD)
     upcoming = [number for number, starts in sorted(dates.items()) if starts > now]
     if upcoming:
         return upcoming[0]
@@ -77,7 +72,7 @@ def roadmap_rows(
     """The upcoming meetings (from ``first``, by default the next one) with their themes or suggestions."""
     first = first if first is not None else first_upcoming(session, pair_id, now=now)
     numbers = range(first, first + rows)
-    dates = _meeting_dates(session, pair_id, numbers[-1])
+    dates = meeting_dates(session, pair_id, numbers[-1])
     saved = saved_themes(session, pair_id)
     # Suggestions fill the form until the pair first saves it; after that an empty meeting stays empty.
     return [RoadmapRow(n, saved.get(n, "" if saved else suggested_theme(n)), n in saved, dates.get(n)) for n in numbers]

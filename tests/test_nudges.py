@@ -6,7 +6,8 @@ from datetime import datetime
 
 from mentoring.deps import Deps
 from mentoring.followthrough import add_items, complete_item
-from mentoring.meetings import inactive_pairs, skip_meeting
+from mentoring.inactivity import inactive_pairs
+from mentoring.meeting_changes import skip_meeting
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, CheckInAnswer, Meeting, Pair

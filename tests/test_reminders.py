@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentoring.meetings import skip_meeting
+from mentoring.meeting_changes import skip_meeting
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Meeting, MeetingStatus, Pair

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from mentoring.deps import Deps
 from mentoring.followthrough import add_items
-from mentoring.meetings import meeting_dates, move_meeting, skip_meeting, sync_meetings
+from mentoring.meeting_changes import move_meeting, skip_meeting
+from mentoring.meetings import meeting_dates, sync_meetings
 from mentoring.problems import Problem
 from scheduler.tick import tick
 from storage.db import session_scope

@@ -10,7 +10,8 @@ from sqlmodel import Session
 from blocks.common import section
 from mentoring.checkins import outbox_row
 from mentoring.contact_hours import is_allowed, pair_dm_windows
-from mentoring.meetings import INACTIVE_AFTER, inactivity_streak, sync_meetings
+from mentoring.inactivity import INACTIVE_AFTER, inactivity_streak
+from mentoring.meetings import sync_meetings
 from mentoring.outbox import PlannedPost
 from mentoring.settings import Settings
 from scheduler.producers import for_each_pair

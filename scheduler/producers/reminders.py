@@ -10,8 +10,10 @@ from sqlmodel import Session
 from blocks.reminders import reminder_message
 from mentoring.checkins import outbox_row
 from mentoring.contact_hours import is_allowed, last_allowed_before_or_fallback, pair_dm_windows
-from mentoring.meetings import REMINDER_LEAD, meeting_brief, reminder_key, sync_meetings
+from mentoring.meeting_briefs import meeting_brief
+from mentoring.meetings import sync_meetings
 from mentoring.outbox import PlannedPost
+from mentoring.reminders import REMINDER_LEAD, reminder_key
 from mentoring.settings import Settings
 from scheduler.producers import for_each_pair
 from storage.models import Boundaries, Pair
