@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -157,8 +158,6 @@ class DatabaseState:
 
 def probe_database(engine: Engine, *, write: bool = True) -> DatabaseState:
     """``SELECT 1``, then (``write``) a write rolled back (a no-op UPDATE of ``alembic_version``)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

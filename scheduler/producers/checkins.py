@@ -13,7 +13,7 @@ from mentoring.contact_hours import is_allowed, next_allowed_or_fallback, pair_d
 from mentoring.meetings import CHECKIN_GRACE, latest_ended, sync_meetings
 from mentoring.outbox import PlannedPost
 from mentoring.settings import Settings
-from scheduler.producers import for_each_pair
+from scheduler.producers.each_pair import for_each_pair
 from storage.models import Boundaries, Pair
 
 

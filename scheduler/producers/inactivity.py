@@ -14,7 +14,7 @@ from mentoring.inactivity import INACTIVE_AFTER, inactivity_streak
 from mentoring.meetings import sync_meetings
 from mentoring.outbox import PlannedPost
 from mentoring.settings import Settings
-from scheduler.producers import for_each_pair
+from scheduler.producers.each_pair import for_each_pair
 from storage.models import Boundaries, Pair
 
 KIND = "inactive"

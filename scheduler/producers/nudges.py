@@ -18,7 +18,7 @@ from mentoring.contact_hours import addressed_windows, is_allowed, next_allowed_
 from mentoring.followthrough import open_items
 from mentoring.outbox import PlannedPost
 from mentoring.settings import Settings
-from scheduler.producers import for_each_pair
+from scheduler.producers.each_pair import for_each_pair
 from storage.models import Boundaries, Pair
 
 KIND = "nudge"

@@ -15,7 +15,7 @@ from mentoring.meetings import sync_meetings
 from mentoring.outbox import PlannedPost
 from mentoring.reminders import REMINDER_LEAD, reminder_key
 from mentoring.settings import Settings
-from scheduler.producers import for_each_pair
+from scheduler.producers.each_pair import for_each_pair
 from storage.models import Boundaries, Pair
 
 KIND = "reminder"
