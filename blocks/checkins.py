@@ -1,4 +1,4 @@
-"""Block Kit for check-ins: the end-of-session questions, the Answer modal, the summary in the thread."""
+"""Block Kit for check-ins, pure builders: the end-of-session questions, the Answer modal, the thread summary."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from blocks.format import escape_mrkdwn, slack_date
 from blocks.limits import clip
 from mentoring.checkins import ANSWER_MAX, QUESTIONS, RELATIONSHIP_QUESTIONS, CheckInBrief
 from mentoring.followthrough import split_lines
-from mentoring.outbox import PlannedPost
-from storage.models import ActionItem, CheckIn, CheckInAnswer, Pair
+from storage.models import ActionItem, CheckInAnswer, Pair
 
 ANSWER_CALLBACK = "checkin_answer_submit"
 ANSWER_ACTION = "value"
@@ -73,11 +72,9 @@ def checkin_message(
     return text, blocks
 
 
-def checkin_post(
-    *, pair: Pair, checkin: CheckIn, brief: CheckInBrief, now: datetime, not_before: datetime
-) -> PlannedPost:
-    """The outbox post of a check-in (the scheduler's and ``/mentor wrapup``'s)."""
-    text, blocks = checkin_message(
+def checkin_brief_message(*, pair: Pair, brief: CheckInBrief, now: datetime) -> tuple[str, list[Block]]:
+    """The check-in message for what ``mentoring.checkins.checkin_brief`` found."""
+    return checkin_message(
         pair=pair,
         checkin_id=brief.checkin_id,
         number=brief.number,
@@ -86,16 +83,6 @@ def checkin_post(
         items=brief.items,
         answered=brief.answered,
         now=now,
-    )
-    return PlannedPost(
-        delivery_key=checkin.delivery_key,
-        team_id=pair.team_id,
-        channel_id=checkin.channel_id,
-        kind="checkin",
-        text=text,
-        blocks=blocks,
-        not_before=not_before,
-        pair_id=pair.id,
     )
 
 

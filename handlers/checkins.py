@@ -14,8 +14,8 @@ from sqlmodel import Session
 from blocks.checkins import (
     ANSWER_CALLBACK,
     answer_modal,
+    checkin_brief_message,
     checkin_message,
-    checkin_post,
     parse_answer_inputs,
     parse_answer_metadata,
     summary_message,
@@ -29,6 +29,7 @@ from mentoring.checkins import (
     checkin_brief,
     checkin_in_team,
     checkin_message_ts,
+    checkin_post,
     get_or_create_checkin,
     meeting_checkin_key,
     outbox_row,
@@ -78,7 +79,9 @@ def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
                 now=now,
             )
             brief = checkin_brief(session, checkin=checkin, pair=pair)
-            enqueue(session, [checkin_post(pair=pair, checkin=checkin, brief=brief, now=now, not_before=now)], now=now)
+            text, blocks = checkin_brief_message(pair=pair, brief=brief, now=now)
+            post = checkin_post(pair=pair, checkin=checkin, text=text, blocks=blocks, not_before=now)
+            enqueue(session, [post], now=now)
     if already:
         inv.reply(
             "The closing questions for this meeting are already in your pair DM: press *Answer* there, "

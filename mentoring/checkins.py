@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,6 +23,7 @@ from sqlmodel import Session, col, select
 from mentoring.followthrough import open_items_by_owner, split_lines, sync_checkin_items
 from mentoring.meeting_changes import mark_held
 from mentoring.meetings import lock_pair, next_meeting
+from mentoring.outbox import PlannedPost
 from storage.models import ActionItem, CheckIn, CheckInAnswer, EventReceipt, Meeting, Outbox, Pair
 
 USEFUL = "What was useful today?"
@@ -119,6 +121,22 @@ def get_or_create_checkin(
     checkin = checkin_by_key(session, key)
     assert checkin is not None
     return checkin
+
+
+def checkin_post(
+    *, pair: Pair, checkin: CheckIn, text: str, blocks: list[dict[str, Any]], not_before: datetime
+) -> PlannedPost:
+    """The outbox post of a check-in's message (the scheduler's and ``/mentor wrapup``'s), rendered by the caller."""
+    return PlannedPost(
+        delivery_key=checkin.delivery_key,
+        team_id=pair.team_id,
+        channel_id=checkin.channel_id,
+        kind="checkin",
+        text=text,
+        blocks=blocks,
+        not_before=not_before,
+        pair_id=pair.id,
+    )
 
 
 def checkin_message_ts(session: Session, checkin: CheckIn) -> str | None:

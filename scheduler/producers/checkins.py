@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from blocks.checkins import checkin_post
-from mentoring.checkins import checkin_brief, get_or_create_checkin, meeting_checkin_key, outbox_row
+from blocks.checkins import checkin_brief_message
+from mentoring.checkins import checkin_brief, checkin_post, get_or_create_checkin, meeting_checkin_key, outbox_row
 from mentoring.contact_hours import is_allowed, next_allowed_or_fallback, pair_dm_windows
 from mentoring.meetings import CHECKIN_GRACE, latest_ended, sync_meetings
 from mentoring.outbox import PlannedPost
@@ -38,7 +38,8 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
         now=now,
     )
     brief = checkin_brief(session, checkin=checkin, pair=pair)
-    yield checkin_post(pair=pair, checkin=checkin, brief=brief, now=now, not_before=due)
+    text, blocks = checkin_brief_message(pair=pair, brief=brief, now=now)
+    yield checkin_post(pair=pair, checkin=checkin, text=text, blocks=blocks, not_before=due)
 
 
 def produce(session: Session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:
