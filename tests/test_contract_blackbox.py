@@ -20,9 +20,9 @@ from storage.db import session_scope
 from storage.models import ActionItem, Boundaries, BoundariesStatus, Goal, Outbox, Pair, RoadmapItem
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
 from tests.support.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, VALID_TOKEN, FakeSlack
-from tests.support.flows import activate, all_pairs, pair_via_command
 from tests.support.payloads import block_action, view_action, view_submission
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender, http_request
+from tests.support.slack_user import activate, all_pairs, pair_via_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SECOND_MENTEE = "U0SECOND"

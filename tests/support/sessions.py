@@ -22,43 +22,23 @@ from storage.models import (
     Outbox,
     OutboxStatus,
     Pair,
-    PairStatus,
     RoadmapItem,
 )
+from tests.support import slack_user
 from tests.support.fake_slack import TEAM_ID, FakeSlack
-
-PAIR_DM = "G0PAIRDM01"
+from tests.support.slack_user import PAIR_DM
 
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def make_pair(
-    engine: Engine,
-    *,
-    mentor: str,
-    mentee: str,
-    channel_id: str = PAIR_DM,
-    status: str = PairStatus.ACTIVE,
-    team_id: str = TEAM_ID,
-) -> int:
-    with session_scope(engine) as session:
-        pair = Pair(
-            team_id=team_id,
-            mentor_id=mentor,
-            mentee_id=mentee,
-            channel_id=channel_id,
-            status=status,
-            mentor_accepted=True,
-            mentee_accepted=True,
-            created_by="U0ADMIN",
-            created_at=utc(2026, 11, 1),
-        )
-        session.add(pair)
-        session.flush()
-        assert pair.id is not None
-        return pair.id
+def new_pair_id(engine: Engine, *, mentor: str, mentee: str, channel_id: str = PAIR_DM, **fields: Any) -> int:
+    """The id of a new active pair (``slack_user.make_pair``) made on 1 November."""
+    made = utc(2026, 11, 1)
+    pair = slack_user.make_pair(engine, mentor=mentor, mentee=mentee, channel=channel_id, created_at=made, **fields)
+    assert pair.id is not None
+    return pair.id
 
 
 def agree_boundaries(engine: Engine, pair_id: int, *, version: int = 1, **overrides: Any) -> int:

@@ -1,0 +1,129 @@
+"""What members type, as the edge reads it: mentions and subcommands, and valid-looking modal input that used to
+close a modal as if saved, with nothing saved and no word to the user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import select
+
+from blocks import goals as ui
+from handlers.payloads import clean_text, parse_mentions, split_command
+from storage.db import session_scope
+from storage.models import Boundaries, Goal, GoalUpdate, Prework
+from tests.conftest import MENTEE, MENTOR, RunningBot
+from tests.handlers import test_boundaries, test_prework
+from tests.handlers.test_goals import VALID as GOAL
+from tests.handlers.test_goals import click_push, goal_id_by_title, make_pair, open_list, submit_and_refresh
+from tests.handlers.test_meetings import reminded
+from tests.support.bots import BOTH_DATABASES, bot_on
+from tests.support.payloads import view_submission
+from tests.support.sessions import meetings, utc
+from tests.support.slack_user import press, send_submission, submit
+
+NUL = "\x00"
+
+
+@pytest.fixture(params=BOTH_DATABASES)
+def any_bot(request: pytest.FixtureRequest) -> Iterator[RunningBot]:
+    yield from bot_on(request, request.param)  # type: ignore[misc]
+
+
+def test_clean_text_drops_control_characters_but_keeps_tabs_and_newlines() -> None:
+    assert clean_text("a\x00b\x07c\r\nd\te\x1bf\x7fg\u200bh") == "abc\nd\tef" + "g\u200bh"
+
+
+def test_a_nul_byte_in_prework_is_cleaned_and_the_prework_saved(any_bot: RunningBot) -> None:
+    bot = any_bot
+    test_prework.make_pair(bot.engine)
+    view = test_prework.open_modal(bot, MENTEE)
+    answers = {**test_prework.ANSWERS, "wants": f"Feed{NUL}back"}
+    assert submit(bot, MENTEE, view, answers) is None  # a plain ack closes the modal
+
+    def saved(_: object) -> list[Prework]:
+        with session_scope(bot.engine) as session:
+            return list(session.exec(select(Prework)))
+
+    (row,) = bot.fake.wait_for(saved)
+    assert row.wants == "Feedback"
+    bot.fake.wait_for(lambda f: f.calls("chat.postEphemeral"))  # the member is told it was saved
+
+
+def test_a_nul_byte_in_boundaries_is_cleaned_and_the_proposal_posted(any_bot: RunningBot) -> None:
+    bot = any_bot
+    pair = test_boundaries.make_pair(bot.engine)
+    view = test_boundaries.open_modal(bot, MENTEE)
+    inputs = {**test_boundaries.VALID, "location": f"Room{NUL} 4", "notes": f"{NUL}"}
+    assert submit(bot, MENTEE, view, inputs) is None
+    row = test_boundaries.wait_for_version(bot, pair, 1)
+    assert (row.location, row.notes) == ("Room 4", "")
+    with session_scope(bot.engine) as session:
+        assert len(list(session.exec(select(Boundaries)))) == 1
+
+
+def test_a_nul_byte_in_a_goal_is_cleaned_and_the_goal_saved(any_bot: RunningBot) -> None:
+    bot = any_bot
+    make_pair(bot.engine)
+    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    response = send_submission(bot, MENTEE, form, {**GOAL, "measurable": f"Talk{NUL} given"})
+    assert response.status == 200 and not response.body, response.text
+    with session_scope(bot.engine) as session:
+        (goal,) = session.exec(select(Goal))
+    assert goal.measurable == "Talk given"
+
+
+def test_a_5000_digit_progress_is_a_field_error(bot: RunningBot) -> None:
+    make_pair(bot.engine)
+    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    root = submit_and_refresh(bot, MENTEE, form, GOAL)
+    progress = click_push(bot, MENTEE, root, ui.PROGRESS_ACTION, goal_id_by_title(bot.engine, GOAL["specific_title"]))
+    for value in ("9" * 5000, "1000", "²"):
+        response = send_submission(bot, MENTEE, progress, {ui.PERCENT_BLOCK: value})
+        assert response.status == 200
+        assert response.json()["errors"] == {ui.PERCENT_BLOCK: "Enter a whole number from 0 to 100."}
+    with session_scope(bot.engine) as session:
+        assert list(session.exec(select(GoalUpdate))) == []
+
+
+def test_a_goal_due_in_9999_is_a_field_error(bot: RunningBot) -> None:
+    make_pair(bot.engine)
+    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    response = send_submission(bot, MENTEE, form, {**GOAL, "time_bound": "9999-12-31"})
+    assert "within the next 2 years" in response.json()["errors"]["time_bound"]
+    with session_scope(bot.engine) as session:
+        assert list(session.exec(select(Goal))) == []
+
+
+def test_moving_a_meeting_to_9999_12_31_is_a_field_error(bot: RunningBot) -> None:
+    pair_id, reminder = reminded(bot)
+    views = len(bot.fake.state.views)
+    press(bot, MENTOR, "meeting_move", str(meetings(bot.engine, pair_id)[0].id), reminder)
+    bot.fake.wait_for(lambda f: len(f.state.views) > views)
+    view = list(bot.fake.state.views.values())[-1]
+    for day in ("9999-12-31", "2029-01-01"):
+        response = bot.slack.interactive(
+            view_submission(user_id=MENTOR, view=view, inputs={"move_date": day, "move_time": "23:30"})
+        )
+        assert response.status == 200
+        assert "within the next 2 years" in response.json()["errors"]["move_date"], response.text
+    assert meetings(bot.engine, pair_id)[0].scheduled_at == utc(2026, 12, 3, 16, 0)
+
+
+# ---- mentions and subcommands as users type them -------------------------------------------------
+
+
+def test_both_mention_forms_are_understood() -> None:
+    assert parse_mentions("<@U0002|ann> <@U0003>") == ["U0002", "U0003"]
+    assert parse_mentions("<@W0ABC|name with spaces>and<@U9>") == ["W0ABC", "U9"]
+
+
+def test_plain_at_names_are_not_mentions() -> None:
+    assert parse_mentions("@ann @bob") == []
+    assert parse_mentions("<#C0001|general> <!here>") == []
+
+
+def test_subcommand_is_split_and_lower_cased() -> None:
+    assert split_command("  PAIR <@U1> <@U2> ") == ("pair", "<@U1> <@U2>")
+    assert split_command("") == ("", "")
+    assert split_command(None) == ("", "")
