@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from blocks.common import Block, actions, button, context, modal, plain, section
+from blocks.common import (
+    Block,
+    actions,
+    button,
+    context,
+    input_block,
+    modal,
+    section,
+    select_element,
+    text_element,
+)
 from blocks.format import escape_mrkdwn, slack_date
 from blocks.limits import MESSAGE_BLOCKS_MAX, clip
+from blocks.metadata import encode
 from mentoring.followthrough import ADD_TEXT_MAX, KINDS, is_overdue, is_snoozed
 from storage.models import ActionItem, ActionStatus, Pair
 
 ITEM_BLOCK = re.compile(r"^item_(\d+)$")
 ADD_CALLBACK = "items_add_submit"
+DONE_ACTION = "item_done"
+SNOOZE_ACTION = "item_snooze"
+OPEN_ADD_ACTION = "items_add"
 ADD_TEXT_BLOCK = "items_text"
 ADD_KIND_BLOCK = "items_kind"
 ADD_ACTION = "value"
@@ -67,8 +80,8 @@ def item_blocks(item: ActionItem, now: datetime) -> list[Block]:
         value = str(item.id)
         blocks.append(
             actions(
-                button("Done", "item_done", value, style="primary"),
-                button("Snooze a week", "item_snooze", value),
+                button("Done", DONE_ACTION, value, style="primary"),
+                button("Snooze a week", SNOOZE_ACTION, value),
                 block_id=f"item_{item.id}_actions",
             )
         )
@@ -97,7 +110,7 @@ def actions_list(pair: Pair, viewer: str, items: Sequence[ActionItem], now: date
         text = "You have no open follow-through items."
     blocks: list[Block] = [section(head, block_id="items_head")]
     blocks.extend(_item_list(items, now, MESSAGE_BLOCKS_MAX - 3))
-    blocks.append(actions(button("Add an item", "items_add", str(pair.id)), block_id="items_add"))
+    blocks.append(actions(button("Add an item", OPEN_ADD_ACTION, str(pair.id)), block_id="items_add"))
     return text, blocks
 
 
@@ -151,38 +164,15 @@ def add_items_modal(pair_id: int, *, next_meeting_at: datetime | None) -> dict[s
         "Add follow-through",
         [
             section(f"What you commit to, one per line. {due}".strip()),
-            {
-                "type": "input",
-                "block_id": ADD_TEXT_BLOCK,
-                "label": plain("Items"),
-                "hint": plain("One per line. Start a line with resource:, contact: or info: to set its kind."),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ADD_ACTION,
-                    "multiline": True,
-                    "max_length": ADD_TEXT_MAX,
-                },
-            },
-            {
-                "type": "input",
-                "block_id": ADD_KIND_BLOCK,
-                "label": plain("Kind"),
-                "element": {
-                    "type": "static_select",
-                    "action_id": ADD_ACTION,
-                    "initial_option": {"text": plain(KINDS["action"], 75), "value": "action"},
-                    "options": [{"text": plain(label, 75), "value": kind} for kind, label in KINDS.items()],
-                },
-            },
+            input_block(
+                ADD_TEXT_BLOCK,
+                "Items",
+                text_element(ADD_ACTION, max_length=ADD_TEXT_MAX, multiline=True),
+                hint="One per line. Start a line with resource:, contact: or info: to set its kind.",
+            ),
+            input_block(ADD_KIND_BLOCK, "Kind", select_element(ADD_ACTION, list(KINDS.items()), initial="action")),
         ],
         callback_id=ADD_CALLBACK,
         submit="Add",
-        private_metadata=json.dumps({"p": pair_id}),
+        private_metadata=encode(p=pair_id),
     )
-
-
-def parse_add_metadata(raw: str) -> str | None:
-    try:
-        return str(json.loads(raw)["p"])
-    except (ValueError, KeyError, TypeError):
-        return None

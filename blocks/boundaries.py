@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from blocks.common import Block, actions, button, context, header, modal, plain, section
+from blocks.common import (
+    Block,
+    actions,
+    button,
+    context,
+    header,
+    input_block,
+    modal,
+    picker_element,
+    section,
+    select_element,
+    text_element,
+)
 from blocks.format import escape_mrkdwn, slack_date
-from blocks.limits import PLAIN_TEXT_INPUT_MAX, SECTION_TEXT_MAX, clip
+from blocks.limits import SECTION_TEXT_MAX, clip
+from blocks.metadata import encode
 from mentoring.boundaries import MAX_DURATION, MIN_DURATION, OPTIONAL, TEXT_LIMITS, weekday_name
 from mentoring.meeting_series import FREQUENCIES, WEEKDAYS
 from storage.models import Boundaries, Pair
@@ -29,52 +41,27 @@ MULTILINE = frozenset({"mentor_role", "mentee_role", "expectations", "scope_in",
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, 75), "value": value}
-
-
 def _input(block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": {"action_id": block_id, **element},
-        "optional": block_id in OPTIONAL,
-    }
-    if hint:
-        block["hint"] = plain(hint, 2000)
-    return block
+    """Each input's element has its block's id as action id; optional ones are named in ``mentoring.boundaries``."""
+    return input_block(block_id, label, {**element, "action_id": block_id}, hint=hint, optional=block_id in OPTIONAL)
 
 
 def _select(block_id: str, label: str, options: Sequence[tuple[str, str]], value: str | None) -> Block:
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "placeholder": plain("Choose", 150),
-        "options": [_option(text, key) for key, text in options],
-    }
-    chosen = next((o for o in element["options"] if o["value"] == value), None)
-    if chosen:
-        element["initial_option"] = chosen
-    return _input(block_id, label, element)
+    return _input(block_id, label, select_element(block_id, list(options), initial=value))
 
 
 def _time(block_id: str, label: str, value: str | None) -> Block:
-    element: dict[str, Any] = {"type": "timepicker", "placeholder": plain("Pick a time", 150)}
-    if value:
-        element["initial_time"] = value
-    return _input(block_id, label, element)
+    return _input(block_id, label, picker_element("timepicker", block_id, initial=value, placeholder="Pick a time"))
 
 
 def _text(block_id: str, label: str, value: str | None, *, hint: str | None = None, placeholder: str = "") -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "multiline": block_id in MULTILINE,
-        "max_length": min(TEXT_LIMITS[block_id], PLAIN_TEXT_INPUT_MAX),
-    }
-    if value:
-        element["initial_value"] = value[:PLAIN_TEXT_INPUT_MAX]
-    if placeholder:
-        element["placeholder"] = plain(placeholder, 150)
+    element = text_element(
+        block_id,
+        max_length=TEXT_LIMITS[block_id],
+        multiline=block_id in MULTILINE,
+        initial=value,
+        placeholder=placeholder,
+    )
     return _input(block_id, label, element, hint=hint)
 
 
@@ -145,7 +132,7 @@ def boundaries_modal(
         blocks,
         callback_id=BOUNDARIES_CALLBACK,
         submit="Propose",
-        private_metadata=json.dumps({"pair_id": pair.id, "based_on": based_on}),
+        private_metadata=encode(pair_id=pair.id, based_on=based_on),
     )
 
 

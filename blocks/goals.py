@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from blocks.common import Block, actions, button, context, divider, modal, plain, section
+from blocks.common import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    input_block,
+    modal,
+    picker_element,
+    plain,
+    section,
+    text_element,
+)
 from blocks.format import escape_mrkdwn, slack_date
-from blocks.limits import PRIVATE_METADATA_MAX, clip
+from blocks.limits import clip
+from blocks.metadata import encode
+from blocks.metadata import read_metadata as read_metadata  # the list and forms' metadata, for tests
 from mentoring.goals import NOTE_MAX, TEXT_MAX, TITLE_MAX, GoalCounts, GoalPage, is_overdue
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair
 
@@ -62,20 +75,6 @@ def progress_bar(percent: int, width: int = 10) -> str:
 def day_text(day: date) -> str:
     """A calendar date as people read it (a date has no time zone, so no ``<!date>`` here)."""
     return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def metadata(**values: Any) -> str:
-    text = json.dumps(values, separators=(",", ":"))
-    assert len(text) <= PRIVATE_METADATA_MAX
-    return text
-
-
-def read_metadata(view: dict[str, Any] | None) -> dict[str, Any]:
-    try:
-        data = json.loads(str((view or {}).get("private_metadata") or "{}"))
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def problem_view(message: str, title: str = "Goals") -> dict[str, Any]:
@@ -157,7 +156,7 @@ def list_view(page: GoalPage, *, pair: Pair, today: date, notice: str | None = N
         blocks,
         callback_id=LIST_CALLBACK,
         close="Close",
-        private_metadata=metadata(p=pair.id, pg=page.page),
+        private_metadata=encode(p=pair.id, pg=page.page),
     )
 
 
@@ -185,24 +184,10 @@ def _text_input(
     optional: bool = False,
     placeholder: str = "",
 ) -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": INPUT_ACTION,
-        "max_length": max_length,
-        "multiline": multiline,
-    }
-    if initial:
-        element["initial_value"] = initial
-    if placeholder:
-        element["placeholder"] = plain(placeholder, 150)
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "hint": plain(hint, 2000),
-        "optional": optional,
-        "element": element,
-    }
+    element = text_element(
+        INPUT_ACTION, max_length=max_length, multiline=multiline, initial=initial, placeholder=placeholder
+    )
+    return input_block(block_id, label, element, hint=hint, optional=optional)
 
 
 def goal_form(
@@ -269,36 +254,30 @@ def goal_form(
             multiline=True,
         )
     )
-    picker: dict[str, Any] = {"type": "datepicker", "action_id": INPUT_ACTION, "placeholder": plain("Due date")}
-    if goal:
-        picker["initial_date"] = goal.due_on.isoformat()
+    picker = picker_element(
+        "datepicker", INPUT_ACTION, initial=goal.due_on.isoformat() if goal else None, placeholder="Due date"
+    )
     blocks.append(
-        {
-            "type": "input",
-            "block_id": FIELD_BLOCKS["due_on"],
-            "label": plain("Time-bound — due date"),
-            "hint": plain("A date after today, in your time zone."),
-            "element": picker,
-        }
+        input_block(
+            FIELD_BLOCKS["due_on"], "Time-bound — due date", picker, hint="A date after today, in your time zone."
+        )
     )
     return modal(
         "Edit goal" if goal else "Add a goal",
         blocks,
         callback_id=FORM_CALLBACK,
         submit="Save",
-        private_metadata=metadata(p=pair.id, g=goal.id if goal else None, root=root_view_id, pg=page),
+        private_metadata=encode(p=pair.id, g=goal.id if goal else None, root=root_view_id, pg=page),
     )
 
 
 def progress_form(goal: Goal, *, pair: Pair, root_view_id: str, page: int) -> dict[str, Any]:
     blocks: list[Block] = [
         section(f"*{escape_mrkdwn(goal.title)}*\nNow: `{progress_bar(goal.progress)}` · due {day_text(goal.due_on)}"),
-        {
-            "type": "input",
-            "block_id": PERCENT_BLOCK,
-            "label": plain("Progress (%)"),
-            "hint": plain("A whole number from 0 to 100."),
-            "element": {
+        input_block(
+            PERCENT_BLOCK,
+            "Progress (%)",
+            {
                 "type": "number_input",
                 "action_id": INPUT_ACTION,
                 "is_decimal_allowed": False,
@@ -306,7 +285,8 @@ def progress_form(goal: Goal, *, pair: Pair, root_view_id: str, page: int) -> di
                 "max_value": "100",
                 "initial_value": str(goal.progress),
             },
-        },
+            hint="A whole number from 0 to 100.",
+        ),
         _text_input(
             NOTE_BLOCK,
             "Note",
@@ -321,7 +301,7 @@ def progress_form(goal: Goal, *, pair: Pair, root_view_id: str, page: int) -> di
         blocks,
         callback_id=PROGRESS_CALLBACK,
         submit="Save",
-        private_metadata=metadata(p=pair.id, g=goal.id, root=root_view_id, pg=page),
+        private_metadata=encode(p=pair.id, g=goal.id, root=root_view_id, pg=page),
     )
 
 

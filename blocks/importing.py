@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from blocks.common import context, modal, plain, section
+from blocks.common import context, input_block, modal, section, text_element
 from mentoring.importing import MAX_LINES, MAX_TEXT
 
 IMPORT_CALLBACK = "pair_import"
@@ -17,19 +17,17 @@ def import_modal() -> dict[str, Any]:
         "Import pairs",
         [
             section("One pair per line: `mentor, mentee`. Each side can be an @mention, a user ID or an e-mail."),
-            {
-                "type": "input",
-                "block_id": IMPORT_BLOCK,
-                "label": plain("Pairs"),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": IMPORT_ACTION,
-                    "multiline": True,
-                    "max_length": MAX_TEXT,
-                    "placeholder": plain("maria@example.com, tom@example.com\nU012ABCDEF, U034GHIJKL"),
-                },
-                "hint": plain(f"Up to {MAX_LINES} lines. Pairs that already exist are skipped, never doubled."),
-            },
+            input_block(
+                IMPORT_BLOCK,
+                "Pairs",
+                text_element(
+                    IMPORT_ACTION,
+                    max_length=MAX_TEXT,
+                    multiline=True,
+                    placeholder="maria@example.com, tom@example.com\nU012ABCDEF, U034GHIJKL",
+                ),
+                hint=f"Up to {MAX_LINES} lines. Pairs that already exist are skipped, never doubled.",
+            ),
             context("Each new pair gets a group DM with a welcome and Accept / Decline buttons."),
         ],
         callback_id=IMPORT_CALLBACK,

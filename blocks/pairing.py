@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from blocks.common import Block, actions, button, context, header, plain, section
+from blocks.metadata import decode, encode
 from storage.models import Pair, PairStatus
+
+ACCEPT_ACTION = "pair_accept"
+DECLINE_ACTION = "pair_decline"
+END_CONFIRM_ACTION = "pair_end_confirm"
+END_CANCEL_ACTION = "pair_end_cancel"
+CHOOSE_PAIR_ACTION = "choose_pair"
 
 SIX_STEPS = (
     "*1. Pre-work* — each of you writes what you want from this, what you bring and what you expect.\n"
@@ -21,15 +27,15 @@ SIX_STEPS = (
 
 def choice_value(subcommand: str, pair_id: int, args: str = "") -> str:
     """The value of a pair-picker button: which subcommand, for which pair, with which arguments."""
-    return json.dumps({"c": subcommand, "p": pair_id, "a": args[:80]}, separators=(",", ":"))
+    return encode(c=subcommand, p=pair_id, a=args[:80])
 
 
 def parse_choice(value: str) -> tuple[str, str, str] | None:
-    try:
-        data = json.loads(value)
-        return str(data["c"]), str(data["p"]), str(data.get("a", ""))
-    except (ValueError, KeyError, TypeError):
+    """``(subcommand, pair id, arguments)`` of a pair-picker button, or None for a garbled value."""
+    data = decode(value)
+    if "c" not in data or "p" not in data:
         return None
+    return str(data["c"]), str(data["p"]), str(data.get("a", ""))
 
 
 def pair_label(pair: Pair, viewer: str) -> str:
@@ -48,7 +54,7 @@ def choose_pair_blocks(pairs: Sequence[Pair], viewer: str, *, subcommand: str, a
             section(
                 pair_label(pair, viewer),
                 block_id=f"choose_pair_{pair.id}",
-                accessory=button("Choose", "choose_pair", choice_value(subcommand, pair.id or 0, args)),
+                accessory=button("Choose", CHOOSE_PAIR_ACTION, choice_value(subcommand, pair.id or 0, args)),
             )
         )
     return blocks
@@ -80,8 +86,8 @@ def welcome_blocks(pair: Pair) -> list[Block]:
         section(SIX_STEPS),
         section("*Next step:* each of you presses *Accept* to start (or *Decline* if this pairing isn't right)."),
         actions(
-            button("Accept", "pair_accept", value, style="primary"),
-            button("Decline", "pair_decline", value, style="danger"),
+            button("Accept", ACCEPT_ACTION, value, style="primary"),
+            button("Decline", DECLINE_ACTION, value, style="danger"),
             block_id="pair_invite",
         ),
         context(invite_status_text(pair)),
@@ -120,9 +126,9 @@ def end_confirm_blocks(pair: Pair) -> list[Block]:
         "deny": plain("Keep it", 30),
         "style": "danger",
     }
-    end_button = button("End pairing", "pair_end_confirm", str(pair.id), style="danger")
+    end_button = button("End pairing", END_CONFIRM_ACTION, str(pair.id), style="danger")
     end_button["confirm"] = confirm
     return [
         section(f"End the pairing of <@{pair.mentor_id}> (mentor) and <@{pair.mentee_id}> (mentee)?"),
-        actions(end_button, button("Cancel", "pair_end_cancel", str(pair.id)), block_id="pair_end"),
+        actions(end_button, button("Cancel", END_CANCEL_ACTION, str(pair.id)), block_id="pair_end"),
     ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from blocks.common import Block, context, header, modal, plain, section
+from blocks.common import Block, context, header, input_block, modal, section, text_element
 from blocks.format import escape_mrkdwn
-from blocks.limits import PLAIN_TEXT_INPUT_MAX, SECTION_TEXT_MAX, clip
+from blocks.limits import SECTION_TEXT_MAX, clip
+from blocks.metadata import encode
 from mentoring.prework import FIELDS, QUESTIONS
 from storage.models import Pair, Prework
 
@@ -39,30 +39,20 @@ def prework_modal(pair: Pair, viewer: str, existing: Mapping[str, str] | None = 
     ]
     for field in FIELDS:
         question, longest = QUESTIONS[field]
-        element: dict[str, Any] = {
-            "type": "plain_text_input",
-            "action_id": field,
-            "multiline": True,
-            "max_length": min(longest, PLAIN_TEXT_INPUT_MAX),
-            "placeholder": plain(PLACEHOLDERS[field], 150),
-        }
-        if existing.get(field):
-            element["initial_value"] = existing[field][:PLAIN_TEXT_INPUT_MAX]
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": field,
-                "label": plain(question, 2000),
-                "element": element,
-                "hint": plain(HINTS[field], 2000),
-            }
+        element = text_element(
+            field,
+            max_length=longest,
+            multiline=True,
+            initial=existing.get(field),
+            placeholder=PLACEHOLDERS[field],
         )
+        blocks.append(input_block(field, question, element, hint=HINTS[field]))
     return modal(
         "Pre-work",
         blocks,
         callback_id=PREWORK_CALLBACK,
         submit="Save",
-        private_metadata=json.dumps({"pair_id": pair.id}),
+        private_metadata=encode(pair_id=pair.id),
     )
 
 

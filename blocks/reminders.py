@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
 from blocks.actions import items_overview
-from blocks.common import Block, actions, button, context, modal, plain, section
+from blocks.common import Block, actions, button, context, input_block, modal, picker_element, section
 from blocks.format import escape_mrkdwn, slack_date
 from blocks.limits import clip
+from blocks.metadata import encode
 from mentoring.meetings import Slot
 from storage.models import ActionItem, Goal, Pair
 
 MOVE_CALLBACK = "meeting_move_submit"
+CONFIRM_ACTION = "meeting_confirm"
+SKIP_ACTION = "meeting_skip"
+OPEN_MOVE_ACTION = "meeting_move"
 MOVE_DATE_BLOCK = "move_date"
 MOVE_TIME_BLOCK = "move_time"
 MOVE_ACTION = "value"
@@ -68,9 +71,9 @@ def reminder_message(
     if show_actions:
         blocks.append(
             actions(
-                button("We'll meet", "meeting_confirm", value, style="primary"),
-                button("Skip this one", "meeting_skip", value),
-                button("Move it", "meeting_move", value),
+                button("We'll meet", CONFIRM_ACTION, value, style="primary"),
+                button("Skip this one", SKIP_ACTION, value),
+                button("Move it", OPEN_MOVE_ACTION, value),
                 block_id=ACTIONS_BLOCK,
             )
         )
@@ -98,50 +101,23 @@ def move_modal(
     *, meeting_id: int, number: int | None, local: datetime, tz: str, channel_id: str, message_ts: str
 ) -> dict[str, Any]:
     """Date and time pickers for moving one meeting, read in the boundaries' time zone."""
-    metadata = json.dumps({"m": meeting_id, "c": channel_id, "ts": message_ts}, separators=(",", ":"))
     title = f"Move meeting {number}" if number else "Move this meeting"
     return modal(
         title,
         [
             section(f"Only this meeting moves; the rest of the series stays. Times are in *{tz}*."),
-            {
-                "type": "input",
-                "block_id": MOVE_DATE_BLOCK,
-                "label": plain("New date"),
-                "element": {"type": "datepicker", "action_id": MOVE_ACTION, "initial_date": local.date().isoformat()},
-            },
-            {
-                "type": "input",
-                "block_id": MOVE_TIME_BLOCK,
-                "label": plain(f"New start time ({tz})", 2000),
-                "element": {"type": "timepicker", "action_id": MOVE_ACTION, "initial_time": local.strftime("%H:%M")},
-            },
+            input_block(
+                MOVE_DATE_BLOCK,
+                "New date",
+                picker_element("datepicker", MOVE_ACTION, initial=local.date().isoformat()),
+            ),
+            input_block(
+                MOVE_TIME_BLOCK,
+                f"New start time ({tz})",
+                picker_element("timepicker", MOVE_ACTION, initial=local.strftime("%H:%M")),
+            ),
         ],
         callback_id=MOVE_CALLBACK,
         submit="Move",
-        private_metadata=metadata,
+        private_metadata=encode(m=meeting_id, c=channel_id, ts=message_ts),
     )
-
-
-def parse_move_metadata(raw: str) -> tuple[str, str, str] | None:
-    try:
-        data = json.loads(raw)
-        return str(data["m"]), str(data.get("c", "")), str(data.get("ts", ""))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def parse_move_inputs(values: Mapping[str, Any]) -> tuple[date, time] | str:
-    """The picked date and time, or the block id whose value is missing or unreadable."""
-    raw_date = ((values.get(MOVE_DATE_BLOCK) or {}).get(MOVE_ACTION) or {}).get("selected_date")
-    raw_time = ((values.get(MOVE_TIME_BLOCK) or {}).get(MOVE_ACTION) or {}).get("selected_time")
-    try:
-        picked_date = date.fromisoformat(str(raw_date))
-    except ValueError:
-        return MOVE_DATE_BLOCK
-    try:
-        hours, minutes = str(raw_time).split(":")
-        picked_time = time(int(hours), int(minutes))
-    except ValueError:
-        return MOVE_TIME_BLOCK
-    return picked_date, picked_time

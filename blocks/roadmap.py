@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from blocks.common import Block, actions, button, context, modal, plain
+from blocks.common import Block, actions, button, context, input_block, modal, plain, text_element
 from blocks.format import escape_mrkdwn
 from blocks.limits import clip
+from blocks.metadata import encode
 from mentoring.roadmap import THEME_MAX, RoadmapRow, suggested_theme
 
 CALLBACK = "roadmap_form"
@@ -25,15 +25,7 @@ def theme_block_id(number: int, rev: int) -> str:
 
 
 def metadata(*, pair_id: int | None, first: int, rev: int) -> str:
-    return json.dumps({"p": pair_id, "f": first, "r": rev}, separators=(",", ":"))
-
-
-def read_metadata(view: dict[str, Any] | None) -> dict[str, Any]:
-    try:
-        data = json.loads(str((view or {}).get("private_metadata") or "{}"))
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return encode(p=pair_id, f=first, r=rev)
 
 
 def meeting_label(row: RoadmapRow, tz: str) -> str:
@@ -64,21 +56,13 @@ def roadmap_form(
         blocks.append(context("Dates show here once you have agreed boundaries (`/mentor boundaries`)."))
     for index, row in enumerate(rows):
         theme = (themes or {}).get(row.number, row.theme)
-        element: dict[str, Any] = {
-            "type": "plain_text_input",
-            "action_id": INPUT_ACTION,
-            "max_length": THEME_MAX,
-            "placeholder": plain("e.g. Career paths", 150),
-        }
-        if theme:
-            element["initial_value"] = clip(theme, THEME_MAX)
-        block: Block = {
-            "type": "input",
-            "block_id": theme_block_id(row.number, rev),
-            "label": plain(meeting_label(row, tz), 2000),
-            "optional": True,
-            "element": element,
-        }
+        element = text_element(
+            INPUT_ACTION,
+            max_length=THEME_MAX,
+            initial=clip(theme, THEME_MAX) if theme else None,
+            placeholder="e.g. Career paths",
+        )
+        block = input_block(theme_block_id(row.number, rev), meeting_label(row, tz), element, optional=True)
         if theme and not row.saved and theme == suggested_theme(row.number):
             block["hint"] = plain("Suggested — change it freely.")
         blocks.append(block)

@@ -1,36 +1,41 @@
-"""The Slack edge: listeners that parse payloads, call ``bot`` services and render Block Kit."""
+"""The Slack edge: listeners that read the payload, call ``mentoring`` and render with ``blocks``.
+
+``/mentor`` subcommands are routed by the one table in ``handlers.commands``; every other listener
+(buttons, modals, events) is registered by its feature module's ``register(app, deps)``.
+"""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from handlers import (
+    actions,
     boundaries,
-    checkins,
     commands,
+    end,
     errors,
     events,
-    followthrough,
     goals,
     home,
+    importing,
     meetings,
-    pairing,
+    pair,
+    payloads,
     prework,
     replays,
-    reports,
     roadmap,
-    views,
+    wrapup,
 )
 from mentoring.deps import Deps
 
-#: Feature modules: each has ``register(app, deps)`` and may offer ``COMMANDS`` / ``PAIR_COMMANDS``.
-FEATURES = (pairing, prework, boundaries, goals, roadmap, meetings, checkins, followthrough, events, reports, home)
+#: Modules with buttons, modals or events of their own (``export`` and ``report`` are commands only).
+FEATURES = (pair, importing, end, prework, boundaries, goals, roadmap, meetings, wrapup, actions, events, home)
 
 
 def register_handlers(app: App, deps: Deps) -> None:
     errors.register(app, deps)
     replays.register(app, deps)  # before any listener: a replayed request changes nothing
-    views.register(app)  # then every submitted text is cleaned once, before any listener reads it
+    payloads.register(app)  # then every submitted text is cleaned once, before any listener reads it
     for feature in FEATURES:
         feature.register(app, deps)
-    commands.register(app, deps, FEATURES)
+    commands.register(app, deps)

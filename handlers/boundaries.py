@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -25,12 +26,11 @@ from blocks.boundaries import (
     proposal_text,
     replaced_status,
 )
-from handlers.context import Invocation, invocation_from_action, member_pair
-from handlers.views import Submission, check_member_submission
+from handlers import payloads
+from handlers.context import Invocation, Submission, invocation, member_pair, member_submission
 from mentoring import boundaries as rules
 from mentoring.deps import Deps
 from mentoring.ics import MeetingSeries, series_calendar
-from mentoring.pairs import pair_for_member
 from mentoring.problems import Problem
 from slackapi.users import get_user, user_timezone
 from storage.db import session_scope
@@ -80,12 +80,11 @@ def cmd_boundaries(inv: Invocation, pair: Pair) -> None:
     open_boundaries(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
 
 
-PAIR_COMMANDS = {"boundaries": cmd_boundaries}
-
-
-def check_submission(deps: Deps, body: dict[str, Any], view: Any) -> Submission[rules.BoundariesIn] | dict[str, str]:
+def check_submission(
+    deps: Deps, body: dict[str, Any], view: dict[str, Any]
+) -> Submission[rules.BoundariesIn] | dict[str, str]:
     """A valid proposal by a member of the pair, or errors keyed by the modal's block ids."""
-    return check_member_submission(deps, body, view, rules.FIELDS, rules.validate_boundaries)
+    return member_submission(deps, body, view, rules.FIELDS, rules.validate_boundaries)
 
 
 def _close_message(client: WebClient, pair: Pair, row: Boundaries, status: str) -> None:
@@ -162,76 +161,81 @@ def announce_agreement(deps: Deps, client: WebClient, pair: Pair, b: Boundaries)
     )
 
 
-def _pair_of_version(deps: Deps, inv: Invocation, boundaries_id: object) -> tuple[Pair, Boundaries] | Problem:
+def _pair_of_version(deps: Deps, inv: Invocation, boundaries_id: str | None) -> tuple[Pair, Boundaries] | Problem:
     """The pair and version a button names, only for a member of that pair (crafted ids are refused)."""
     with session_scope(deps.engine) as session:
-        pair_id = rules.pair_id_of(session, boundaries_id if isinstance(boundaries_id, str) else None)
+        pair_id = rules.pair_id_of(session, boundaries_id)
         if pair_id is None:
             return Problem("I couldn't find those boundaries. Run `/mentor boundaries` to see the current ones.")
-        pair = pair_for_member(session, team_id=inv.team_id, pair_id=pair_id, user_id=inv.user_id)
+        pair = inv.pair(session, pair_id)
         if isinstance(pair, Problem):
             return pair
         row = rules.boundaries_in_pair(session, boundaries_id=str(boundaries_id), pair=pair)
         return row if isinstance(row, Problem) else (pair, row)
 
 
-def register(app: App, deps: Deps) -> None:
-    def open_from_button(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        inv = invocation_from_action(deps, body, respond, client)
-        pair = member_pair(inv, action.get("value"))
-        if pair is None:
-            return
+def open_from_button(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    """*Boundaries* in the welcome: the form for the pair the button names."""
+    ack()
+    inv = invocation(deps, body, client, respond=respond)
+    pair = member_pair(inv, payloads.action_value(body))
+    if pair is not None:
         open_boundaries(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
 
-    def propose_changes(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
+
+def propose_changes(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    """*Propose changes* under a proposal: the form, filled with that version."""
+    ack()
+    inv = invocation(deps, body, client, respond=respond)
+    found = _pair_of_version(deps, inv, payloads.action_value(body))
+    if isinstance(found, Problem):
+        inv.problem(found)
+        return
+    pair, row = found
+    if row.status == BoundariesStatus.SUPERSEDED:
+        inv.reply(
+            f"Version {row.version} was replaced by a newer one. Start from the newest proposal in your pair DM, "
+            "or run `/mentor boundaries`."
+        )
+        return
+    open_boundaries(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id, source=row)
+
+
+def agree(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    """*Agree*: once both members agreed, the version is in force."""
+    ack()
+    inv = invocation(deps, body, client, respond=respond)
+    found = _pair_of_version(deps, inv, payloads.action_value(body))
+    if isinstance(found, Problem):
+        inv.problem(found)
+        return
+    pair, row = found
+    with session_scope(deps.engine) as session:
+        outcome = rules.agree(session, pair=pair, boundaries_id=row.id, user_id=inv.user_id, now=deps.now())
+    if isinstance(outcome, Problem):
+        inv.problem(outcome)
+        return
+    announce_agreement(deps, client, pair, outcome.agreed)
+
+
+def ack_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], *, deps: Deps) -> None:
+    """Within 3 seconds: errors on their fields, or close the modal."""
+    checked = check_submission(deps, body, view)
+    if isinstance(checked, dict):
+        ack(response_action="errors", errors=checked)
+    else:
         ack()
-        inv = invocation_from_action(deps, body, respond, client)
-        found = _pair_of_version(deps, inv, action.get("value"))
-        if isinstance(found, Problem):
-            inv.problem(found)
-            return
-        pair, row = found
-        if row.status == BoundariesStatus.SUPERSEDED:
-            inv.reply(
-                f"Version {row.version} was replaced by a newer one. Start from the newest proposal in your pair DM, "
-                "or run `/mentor boundaries`."
-            )
-            return
-        open_boundaries(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id, source=row)
 
-    def agree(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        inv = invocation_from_action(deps, body, respond, client)
-        found = _pair_of_version(deps, inv, action.get("value"))
-        if isinstance(found, Problem):
-            inv.problem(found)
-            return
-        pair, row = found
-        with session_scope(deps.engine) as session:
-            outcome = rules.agree(session, pair=pair, boundaries_id=row.id, user_id=inv.user_id, now=deps.now())
-        if isinstance(outcome, Problem):
-            inv.problem(outcome)
-            return
-        announce_agreement(deps, client, pair, outcome.agreed)
 
-    def ack_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        checked = check_submission(deps, body, view)
-        if isinstance(checked, dict):
-            ack(response_action="errors", errors=checked)
-        else:
-            ack()
+def save_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """After the ack: post the proposal in the pair DM."""
+    checked = check_submission(deps, body, view)
+    if isinstance(checked, Submission):
+        post_proposal(deps, client, checked)
 
-    def save_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        checked = check_submission(deps, body, view)
-        if isinstance(checked, Submission):
-            post_proposal(deps, client, checked)
 
-    app.action(OPEN_ACTION)(open_from_button)
-    app.action(CHANGE_ACTION)(propose_changes)
-    app.action(AGREE_ACTION)(agree)
-    app.view(BOUNDARIES_CALLBACK)(ack=ack_submission, lazy=[save_submission])
+def register(app: App, deps: Deps) -> None:
+    app.action(OPEN_ACTION)(partial(open_from_button, deps=deps))
+    app.action(CHANGE_ACTION)(partial(propose_changes, deps=deps))
+    app.action(AGREE_ACTION)(partial(agree, deps=deps))
+    app.view(BOUNDARIES_CALLBACK)(ack=partial(ack_submission, deps=deps), lazy=[partial(save_submission, deps=deps)])

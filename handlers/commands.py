@@ -1,28 +1,40 @@
-"""The ``/mentor`` slash command: routes the subcommand to its handler, answers help and unknown input.
+"""The ``/mentor`` slash command: one table, subcommand → the function that answers it; help is built from it.
 
-Feature modules under ``handlers/`` offer subcommands through two dictionaries:
-``COMMANDS`` (name → ``(inv) -> None``) and ``PAIR_COMMANDS`` (name → ``(inv, pair) -> None``, run
-on the pair the caller means). A contract subcommand nobody offers yet is hidden from help and
+An entry's ``run`` takes the invocation; ``on_pair`` takes the invocation and the pair the caller
+means (their pair DM's, their only one, or the one they pick from the buttons ``run_for_pair``
+offers). A subcommand of the contract with neither is not built yet: it is left out of help and
 answered "not available yet".
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import ModuleType
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from blocks.help import help_blocks, help_text
-from blocks.pairing import parse_choice
-from handlers.context import Invocation, PairHandler, invocation_from_action, invocation_from_command, run_for_pair
-from handlers.parsing import split_command
+from blocks.pairing import CHOOSE_PAIR_ACTION, parse_choice
+from handlers import (
+    actions,
+    boundaries,
+    end,
+    export,
+    goals,
+    importing,
+    pair,
+    payloads,
+    prework,
+    report,
+    roadmap,
+    wrapup,
+)
+from handlers.context import Invocation, PairHandler, invocation, run_for_pair
 from mentoring.deps import Deps
-from mentoring.pairs import pair_for_member
 from mentoring.problems import Problem
 from mentoring.text import escape_mrkdwn
 from storage.db import session_scope
@@ -32,47 +44,46 @@ logger = logging.getLogger(__name__)
 #: Longest command text we look at; longer input is refused before any parsing.
 MAX_COMMAND_TEXT = 4000
 
-CONTRACT = (
-    ("help", "help", "this list"),
-    ("pair", "pair @mentor @mentee", "pair two people (admins)"),
-    ("import", "import", "pair many people at once (admins)"),
-    ("prework", "prework", "what you want, bring and expect"),
-    ("boundaries", "boundaries", "agree how, when and where you meet"),
-    ("goals", "goals", "your pair's SMART goals and progress"),
-    ("roadmap", "roadmap", "a theme for each meeting"),
-    ("actions", "actions", "your open follow-through items"),
-    ("wrapup", "wrapup", "post the end-of-session questions now"),
-    ("end", "end", "end the pairing"),
-    ("export", "export", "download your own data"),
-    ("report", "report", "program figures (admins)"),
-)
-
 CommandFn = Callable[[Invocation], None]
 
 
 @dataclass(frozen=True)
 class Subcommand:
-    name: str
     usage: str
     summary: str
-    run: CommandFn | None  # None: in the contract, not built yet
+    run: CommandFn | None = None
+    on_pair: PairHandler | None = None
+
+    @property
+    def built(self) -> bool:
+        return self.run is not None or self.on_pair is not None
+
+
+#: Every subcommand of the contract, in the order help lists them. ``help`` itself is answered by the router.
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": Subcommand("help", "this list"),
+    "pair": Subcommand("pair @mentor @mentee", "pair two people (admins)", run=pair.pair),
+    "import": Subcommand("import", "pair many people at once (admins)", run=importing.open_import),
+    "prework": Subcommand("prework", "what you want, bring and expect", on_pair=prework.cmd_prework),
+    "boundaries": Subcommand("boundaries", "agree how, when and where you meet", on_pair=boundaries.cmd_boundaries),
+    "goals": Subcommand("goals", "your pair's SMART goals and progress", on_pair=goals.open_goals),
+    "roadmap": Subcommand("roadmap", "a theme for each meeting", on_pair=roadmap.open_roadmap),
+    "actions": Subcommand("actions", "your open follow-through items", on_pair=actions.list_actions),
+    "wrapup": Subcommand("wrapup", "post the end-of-session questions now", on_pair=wrapup.wrapup),
+    "end": Subcommand("end", "end the pairing", run=end.end, on_pair=end.confirm_for_pair),
+    "export": Subcommand("export", "download your own data", run=export.export),
+    "report": Subcommand("report", "program figures (admins)", run=report.report),
+    "program": Subcommand("program", "create or change a program (admins)"),
+    "delete-my-data": Subcommand("delete-my-data", "remove everything you typed"),
+}
 
 
 class CommandRouter:
-    def __init__(self, commands: Mapping[str, CommandFn], pair_commands: Mapping[str, PairHandler]) -> None:
-        self.pair_commands = dict(pair_commands)
-
-        def for_pair(name: str) -> CommandFn:
-            return lambda inv: run_for_pair(inv, name, self.pair_commands[name])
-
-        runners: dict[str, CommandFn] = {name: for_pair(name) for name in pair_commands}
-        runners.update(commands)
-        self.subcommands = {
-            name: Subcommand(name, usage, summary, runners.get(name)) for name, usage, summary in CONTRACT
-        }
+    def __init__(self, subcommands: Mapping[str, Subcommand] = SUBCOMMANDS) -> None:
+        self.subcommands = dict(subcommands)
 
     def help_entries(self) -> list[tuple[str, str]]:
-        return [(s.usage, s.summary) for s in self.subcommands.values() if s.run or s.name == "help"]
+        return [(s.usage, s.summary) for name, s in self.subcommands.items() if s.built or name == "help"]
 
     def send_help(self, inv: Invocation, intro: str | None = None) -> None:
         entries = self.help_entries()
@@ -88,52 +99,49 @@ class CommandRouter:
             shown = name if len(name) <= 30 else name[:29] + "…"
             intro = f"Sorry, `{escape_mrkdwn(shown)}` is an unknown subcommand. Here is what I can do:"
             self.send_help(inv, intro=intro)
-            return
-        if subcommand.run is None:
+        elif subcommand.run is not None:
+            subcommand.run(inv)
+        elif subcommand.on_pair is not None:
+            run_for_pair(inv, name, subcommand.on_pair)
+        else:
             inv.reply(f"`/mentor {name}` is not available yet. Try `/mentor help` for what you can do today.")
-            return
-        subcommand.run(inv)
+
+    def on_pair(self, name: str) -> PairHandler | None:
+        subcommand = self.subcommands.get(name)
+        return subcommand.on_pair if subcommand is not None else None
 
 
-def collect(modules: Iterable[ModuleType]) -> tuple[dict[str, CommandFn], dict[str, PairHandler]]:
-    commands: dict[str, CommandFn] = {}
-    pair_commands: dict[str, PairHandler] = {}
-    for module in modules:
-        commands.update(getattr(module, "COMMANDS", {}))
-        pair_commands.update(getattr(module, "PAIR_COMMANDS", {}))
-    return commands, pair_commands
+ROUTER = CommandRouter()
 
 
-def register(app: App, deps: Deps, feature_modules: Iterable[ModuleType] = ()) -> None:
-    router = CommandRouter(*collect(feature_modules))
+def mentor(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    """``/mentor <subcommand> [arguments]``."""
+    text = str(body.get("text") or "")
+    if len(text) > MAX_COMMAND_TEXT:
+        ack(text="That command is too long. Try `/mentor help`.", response_type="ephemeral")
+        return
+    name, args = payloads.split_command(text)
+    ROUTER.dispatch(invocation(deps, body, client, ack=ack, respond=respond, args=args), name)
 
-    def handle_mentor(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        text = str(body.get("text") or "")
-        if len(text) > MAX_COMMAND_TEXT:
-            ack(text="That command is too long. Try `/mentor help`.", response_type="ephemeral")
-            return
-        name, args = split_command(text)
-        router.dispatch(invocation_from_command(deps, body, ack, respond, client, args), name)
 
-    def handle_choose_pair(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        inv = invocation_from_action(deps, body, respond, client)
-        choice = parse_choice(str(action.get("value", "")))
-        handler = router.pair_commands.get(choice[0]) if choice else None
-        if choice is None or handler is None:
-            inv.reply("That choice is no longer valid. Run the command again.")
-            return
-        _, pair_id, inv.args = choice
-        with session_scope(deps.engine) as session:
-            pair = pair_for_member(
-                session, team_id=inv.team_id, pair_id=pair_id, user_id=inv.user_id, is_admin=inv.is_admin
-            )
-        if isinstance(pair, Problem):
-            inv.problem(pair)
-            return
-        handler(inv, pair)
+def choose_pair(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    """A pair picked from the buttons a member of several pairs is offered: run the subcommand on it."""
+    ack()
+    inv = invocation(deps, body, client, respond=respond)
+    choice = parse_choice(payloads.action_value(body) or "")
+    handler = ROUTER.on_pair(choice[0]) if choice else None
+    if choice is None or handler is None:
+        inv.reply("That choice is no longer valid. Run the command again.")
+        return
+    _, pair_id, inv.args = choice
+    with session_scope(deps.engine) as session:
+        chosen = inv.pair(session, pair_id, admins_too=True)
+    if isinstance(chosen, Problem):
+        inv.problem(chosen)
+        return
+    handler(inv, chosen)
 
-    app.command("/mentor")(handle_mentor)
-    app.action("choose_pair")(handle_choose_pair)
+
+def register(app: App, deps: Deps) -> None:
+    app.command("/mentor")(partial(mentor, deps=deps))
+    app.action(CHOOSE_PAIR_ACTION)(partial(choose_pair, deps=deps))

@@ -1,4 +1,4 @@
-"""One shape for "a user asked for something": from a slash command or a button, with a way to answer.
+"""One shape for "a user asked for something": from a slash command, a button or a modal, with a way to answer.
 
 Pair subcommands are plain functions ``(inv, pair) -> None``. ``run_for_pair`` finds the pair the
 caller means (the pair DM's, their only one, or asks them to pick) and refuses non-members.
@@ -6,14 +6,16 @@ caller means (the pair DM's, their only one, or asks them to pick) and refuses n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from blocks.pairing import choose_pair_blocks
+from handlers import payloads
 from mentoring.deps import Deps
 from mentoring.pairs import Choice, pair_for_member, resolve_pair
 from mentoring.problems import Problem
@@ -58,53 +60,52 @@ class Invocation:
     def problem(self, problem: Problem) -> None:
         self.reply(problem.message)
 
+    def pair(
+        self, session: Session, pair_id: object, *, require_active: bool = True, admins_too: bool = False
+    ) -> Pair | Problem:
+        """The pair ``pair_id`` names, if the caller is a member (or, with ``admins_too``, an admin)."""
+        return pair_for_member(
+            session,
+            team_id=self.team_id,
+            pair_id=pair_id if isinstance(pair_id, int | str) else None,
+            user_id=self.user_id,
+            is_admin=admins_too and self.is_admin,
+            require_active=require_active,
+        )
+
 
 PairHandler = Callable[[Invocation, Pair], None]
+T = TypeVar("T")
 
 
-def invocation_from_command(
-    deps: Deps, body: dict[str, Any], ack: Ack, respond: Respond, client: WebClient, args: str
+def invocation(
+    deps: Deps,
+    body: dict[str, Any],
+    client: WebClient,
+    *,
+    ack: Ack | None = None,
+    respond: Respond | None = None,
+    args: str = "",
 ) -> Invocation:
+    """From a slash command (pass ``ack``: the answer goes in it), or an already acked button or modal."""
     return Invocation(
         deps=deps,
         client=client,
-        user_id=str(body.get("user_id", "")),
-        team_id=str(body.get("team_id", "")),
-        channel_id=str(body.get("channel_id", "")),
-        trigger_id=str(body.get("trigger_id", "")),
+        user_id=payloads.user_id(body),
+        team_id=payloads.team_id(body),
+        channel_id=payloads.channel_id(body),
+        trigger_id=payloads.trigger_id(body),
         args=args,
         ack_fn=ack,
-        respond=respond,
-    )
-
-
-def invocation_from_action(deps: Deps, body: dict[str, Any], respond: Respond | None, client: WebClient) -> Invocation:
-    """For block_actions that were already acked: answers go to the response_url (or ephemeral)."""
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
-    return Invocation(
-        deps=deps,
-        client=client,
-        user_id=str((body.get("user") or {}).get("id", "")),
-        team_id=str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""),
-        channel_id=str(channel),
-        trigger_id=str(body.get("trigger_id", "")),
-        args="",
-        ack_fn=None,
-        respond=respond if body.get("response_url") else None,
-        acked=True,
+        respond=respond if ack is not None or body.get("response_url") else None,
+        acked=ack is None,
     )
 
 
 def member_pair(inv: Invocation, pair_id: object, *, require_active: bool = True) -> Pair | None:
     """The pair an interaction names, if the caller is a member; otherwise tell them why not and return None."""
     with session_scope(inv.deps.engine) as session:
-        pair = pair_for_member(
-            session,
-            team_id=inv.team_id,
-            pair_id=pair_id if isinstance(pair_id, int | str) else None,
-            user_id=inv.user_id,
-            require_active=require_active,
-        )
+        pair = inv.pair(session, pair_id, require_active=require_active)
     if isinstance(pair, Problem):
         inv.problem(pair)
         return None
@@ -126,3 +127,40 @@ def run_for_pair(inv: Invocation, subcommand: str, handler: PairHandler) -> None
         )
     else:
         handler(inv, resolved)
+
+
+@dataclass(frozen=True)
+class Submission(Generic[T]):
+    """A modal submitted by a member of the pair it was opened for, with its validated contents."""
+
+    pair: Pair
+    user_id: str
+    data: T
+
+
+def member_submission(
+    deps: Deps,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    fields: Sequence[str],
+    validate: Callable[[dict[str, str | None]], T | dict[str, str]],
+) -> Submission[T] | dict[str, str]:
+    """The validated submission of a pair member (the pair in the modal's ``pair_id``), or errors by block id.
+
+    A submitter who is not (or no longer) a member gets the refusal on the first field.
+    """
+    user_id = payloads.user_id(body)
+    pair_id = payloads.metadata(view).get("pair_id")
+    with session_scope(deps.engine) as session:
+        pair = pair_for_member(
+            session,
+            team_id=payloads.team_id(body),
+            pair_id=pair_id if isinstance(pair_id, int | str) else None,
+            user_id=user_id,
+        )
+    if isinstance(pair, Problem):
+        return {fields[0]: pair.message}
+    data = validate(payloads.inputs(view, fields))
+    if isinstance(data, dict):
+        return data
+    return Submission(pair, user_id, data)

@@ -171,4 +171,3 @@ def register(app: App, deps: Deps) -> None:
         return BoltResponse(status=200, body="")
 
     app.error(handle_error)
-

@@ -1,15 +1,17 @@
-"""Events at the Slack edge: replies in a check-in's thread (``message.mpim``) are recorded as answers."""
+"""Replies in a check-in's thread (``message.mpim`` events) are recorded as the member's answers."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from blocks.checkins import reply_ack_text
-from handlers.checkins import answer_posts, refresh_checkin_message
+from handlers import payloads
+from handlers.wrapup import answer_posts, refresh_checkin_message
 from mentoring.checkins import append_reply, checkin_for_thread, checkin_message_ts, claim_event
 from mentoring.deps import Deps
 from mentoring.outbox import PlannedPost, enqueue
@@ -38,7 +40,7 @@ def is_member_thread_reply(event: dict[str, Any], bot_user_id: str | None) -> bo
 
 def handle_thread_reply(deps: Deps, client: WebClient, body: dict[str, Any], event: dict[str, Any]) -> bool:
     """Record a reply in a check-in's thread as the member's answers; True when it was one."""
-    team_id = str(body.get("team_id") or event.get("team") or "")
+    team_id = payloads.team_id(body)
     user = str(event["user"])
     now = deps.now()
     with session_scope(deps.engine) as session:
@@ -67,15 +69,18 @@ def handle_thread_reply(deps: Deps, client: WebClient, body: dict[str, Any], eve
             *answer_posts(session, pair=pair, checkin=checkin, outcome=outcome, now=now),
         ]
         enqueue(session, posts, now=now)
-        checkin_id = checkin.id
+        checkin_id = checkin.id or 0
     deliver_due(deps.engine, deps.client_for_team, now, pair_id=pair.id)
-    refresh_checkin_message(deps, client, checkin_id)  # type: ignore[arg-type]
+    refresh_checkin_message(deps, client, checkin_id)
     return True
 
 
-def register(app: App, deps: Deps) -> None:
-    def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if is_member_thread_reply(event, context.bot_user_id):
-            handle_thread_reply(deps, client, body, event)
+def on_message(
+    body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext, *, deps: Deps
+) -> None:
+    if is_member_thread_reply(event, context.bot_user_id):
+        handle_thread_reply(deps, client, body, event)
 
-    app.event("message")(on_message)
+
+def register(app: App, deps: Deps) -> None:
+    app.event("message")(partial(on_message, deps=deps))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -13,11 +14,11 @@ from sqlmodel import Session
 
 from blocks import goals as ui
 from blocks.format import escape_mrkdwn
-from handlers.context import Invocation
+from handlers import payloads
+from handlers.context import Invocation, invocation
 from mentoring import goals
 from mentoring.deps import Deps
 from mentoring.goals import GoalCreate, GoalUpdateIn, Invalid
-from mentoring.pairs import pair_for_member
 from mentoring.problems import Problem
 from slackapi.users import user_timezone
 from storage.db import session_scope
@@ -26,27 +27,15 @@ from storage.models import Goal, GoalStatus, Pair
 logger = logging.getLogger(__name__)
 
 
-def _team_id(body: dict[str, Any]) -> str:
-    return str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
-
-
-def _user_id(body: dict[str, Any]) -> str:
-    return str((body.get("user") or {}).get("id", ""))
-
-
-def _page(meta: dict[str, Any]) -> int:
+def _page(value: object) -> int:
     try:
-        return int(meta.get("pg") or 0)
-    except (TypeError, ValueError):
+        return int(str(value or 0))
+    except ValueError:
         return 0
 
 
-def _action_value(body: dict[str, Any]) -> str | None:
-    value = ((body.get("actions") or [{}])[0]).get("value")
-    return str(value) if value is not None else None
-
-
 def _tz(session: Session, deps: Deps, client: WebClient, *, team_id: str, user_id: str) -> str:
+    """The member's own time zone: overdue flags and due dates are read in it."""
     return user_timezone(
         session, client, team_id=team_id, user_id=user_id, now=deps.now(), default=deps.settings.default_tz
     )
@@ -91,36 +80,25 @@ def open_goals(inv: Invocation, pair: Pair) -> None:
     inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
-PAIR_COMMANDS = {"goals": open_goals}
-
-
 # ---- reading forms -------------------------------------------------------------------------------
 
 
-def _state_value(values: dict[str, Any], block_id: str) -> Any:
-    state = (values.get(block_id) or {}).get(ui.INPUT_ACTION) or {}
-    if state.get("type") == "datepicker":
-        return state.get("selected_date")
-    return state.get("value")
-
-
-def _parse_date(raw: Any) -> date | None:
+def _parse_date(raw: str | None) -> date | None:
     try:
-        return date.fromisoformat(str(raw)) if raw else None
+        return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
 
 
 def form_values(view: dict[str, Any]) -> dict[str, Any]:
     """The SMART form's answers by goal field (the blocks present in the submitted view)."""
-    values = (view.get("state") or {}).get("values") or {}
-    answers: dict[str, Any] = {}
-    for name, block_id in ui.FIELD_BLOCKS.items():
-        if block_id not in values:
-            continue
-        raw = _state_value(values, block_id)
-        answers[name] = _parse_date(raw) if name == "due_on" else str(raw or "")
-    return answers
+    raw = payloads.inputs(view, ui.FIELD_BLOCKS.values())
+    present = payloads.submitted_blocks(view)
+    return {
+        name: _parse_date(raw[block_id]) if name == "due_on" else raw[block_id] or ""
+        for name, block_id in ui.FIELD_BLOCKS.items()
+        if block_id in present
+    }
 
 
 def _field_errors(problem: Invalid, blocks: dict[str, str], view: dict[str, Any]) -> dict[str, str]:
@@ -132,208 +110,228 @@ def _field_errors(problem: Invalid, blocks: dict[str, str], view: dict[str, Any]
     return errors
 
 
-# ---- listeners ---------------------------------------------------------------------------------
+# ---- listeners: buttons in the list ----------------------------------------------------------
 
 
-def register(app: App, deps: Deps) -> None:
-    def member_pair(session: Session, body: dict[str, Any], meta: dict[str, Any]) -> Pair | Problem:
-        return pair_for_member(session, team_id=_team_id(body), pair_id=meta.get("p"), user_id=_user_id(body))
+def _checked(
+    session: Session, inv: Invocation, view: dict[str, Any], goal_id: str | None, *, active_goal: bool
+) -> tuple[Pair, Goal] | None:
+    """The pair and goal a click in the list names, if the clicker may act on them; else say why in the list."""
+    meta = payloads.metadata(view)
+    pair = inv.pair(session, meta.get("p"))
+    if isinstance(pair, Problem):
+        _update_view(inv.client, str(view.get("id", "")), ui.problem_view(pair.message))
+        return None
+    goal = goals.goal_of_pair(session, pair=pair, goal_id=goal_id)
+    if isinstance(goal, Goal) and active_goal and goal.status != GoalStatus.ACTIVE:
+        goal = goals.GOAL_DONE
+    if isinstance(goal, Problem):
+        listing = _list(
+            session,
+            inv.deps,
+            inv.client,
+            pair=pair,
+            user_id=inv.user_id,
+            page=_page(meta.get("pg")),
+            notice=f":warning: {goal.message}",
+        )
+        _update_view(inv.client, str(view.get("id", "")), listing)
+        return None
+    return pair, goal
 
-    def checked(
-        session: Session, body: dict[str, Any], client: WebClient, *, active_goal: bool
-    ) -> tuple[Pair, Goal] | None:
-        """The pair and goal a click in the list names, if the clicker may act on them; else say why."""
-        view = body.get("view") or {}
-        meta = ui.read_metadata(view)
-        pair = member_pair(session, body, meta)
+
+def add_goal(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """*Add a goal*: push the empty SMART form over the list."""
+    ack()
+    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    meta = payloads.metadata(view)
+    with session_scope(deps.engine) as session:
+        pair = inv.pair(session, meta.get("p"))
         if isinstance(pair, Problem):
             _update_view(client, str(view.get("id", "")), ui.problem_view(pair.message))
-            return None
-        goal = goals.goal_of_pair(session, pair=pair, goal_id=_action_value(body))
-        if isinstance(goal, Goal) and active_goal and goal.status != GoalStatus.ACTIVE:
-            goal = goals.GOAL_DONE
-        if isinstance(goal, Problem):
-            notice = f":warning: {goal.message}"
-            listing = _list(session, deps, client, pair=pair, user_id=_user_id(body), page=_page(meta), notice=notice)
-            _update_view(client, str(view.get("id", "")), listing)
-            return None
-        return pair, goal
+            return
+        wants = goals.mentee_wants(session, pair)
+    form = ui.goal_form(pair=pair, root_view_id=str(view.get("id", "")), page=_page(meta.get("pg")), wants=wants)
+    client.views_push(trigger_id=inv.trigger_id, view=form)
 
-    def on_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        view = body.get("view") or {}
-        meta = ui.read_metadata(view)
-        with session_scope(deps.engine) as session:
-            pair = member_pair(session, body, meta)
-            if isinstance(pair, Problem):
-                _update_view(client, str(view.get("id", "")), ui.problem_view(pair.message))
-                return
-            wants = goals.mentee_wants(session, pair)
-        form = ui.goal_form(pair=pair, root_view_id=str(view.get("id", "")), page=_page(meta), wants=wants)
-        client.views_push(trigger_id=body["trigger_id"], view=form)
 
-    def on_edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        view = body.get("view") or {}
-        with session_scope(deps.engine) as session:
-            found = checked(session, body, client, active_goal=True)
-            if found is None:
-                return
-            pair, goal = found
-            wants = goals.mentee_wants(session, pair)
-        root, page = str(view.get("id", "")), _page(ui.read_metadata(view))
-        form = ui.goal_form(pair=pair, root_view_id=root, page=page, goal=goal, wants=wants)
-        client.views_push(trigger_id=body["trigger_id"], view=form)
-
-    def on_progress(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        view = body.get("view") or {}
-        with session_scope(deps.engine) as session:
-            found = checked(session, body, client, active_goal=True)
+def edit_goal(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """*Edit*: push the SMART form filled with the goal."""
+    ack()
+    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    with session_scope(deps.engine) as session:
+        found = _checked(session, inv, view, payloads.action_value(body), active_goal=True)
         if found is None:
             return
         pair, goal = found
-        root, page = str(view.get("id", "")), _page(ui.read_metadata(view))
-        client.views_push(
-            trigger_id=body["trigger_id"], view=ui.progress_form(goal, pair=pair, root_view_id=root, page=page)
+        wants = goals.mentee_wants(session, pair)
+    page = _page(payloads.metadata(view).get("pg"))
+    form = ui.goal_form(pair=pair, root_view_id=str(view.get("id", "")), page=page, goal=goal, wants=wants)
+    client.views_push(trigger_id=inv.trigger_id, view=form)
+
+
+def open_progress(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """*Update progress*: push the progress form."""
+    ack()
+    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    with session_scope(deps.engine) as session:
+        found = _checked(session, inv, view, payloads.action_value(body), active_goal=True)
+    if found is None:
+        return
+    pair, goal = found
+    page = _page(payloads.metadata(view).get("pg"))
+    form = ui.progress_form(goal, pair=pair, root_view_id=str(view.get("id", "")), page=page)
+    client.views_push(trigger_id=inv.trigger_id, view=form)
+
+
+def show_detail(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """*Details*: the goal with its history of progress."""
+    ack()
+    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    with session_scope(deps.engine) as session:
+        found = _checked(session, inv, view, payloads.action_value(body), active_goal=False)
+        if found is None:
+            return
+        pair, goal = found
+        tz = _tz(session, deps, client, team_id=pair.team_id, user_id=inv.user_id)
+        today = goals.local_today(deps.now(), tz)
+        updates = goals.history(session, goal.id or 0, limit=goals.HISTORY_SHOWN)
+        total = goals.count_history(session, goal.id or 0)
+    client.views_push(trigger_id=inv.trigger_id, view=ui.detail_view(goal, updates, total_updates=total, today=today))
+
+
+def mark_done(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """*Done*: complete the goal, redraw the list, tell the pair DM."""
+    ack()
+    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    meta = payloads.metadata(view)
+    with session_scope(deps.engine) as session:
+        pair = inv.pair(session, meta.get("p"))
+        if isinstance(pair, Problem):
+            _update_view(client, str(view.get("id", "")), ui.problem_view(pair.message))
+            return
+        tz = _tz(session, deps, client, team_id=pair.team_id, user_id=inv.user_id)
+        goal = goals.mark_done(
+            session=session, pair=pair, goal_id=payloads.action_value(body), by=inv.user_id, now=deps.now(), tz=tz
         )
-
-    def on_detail(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        user = _user_id(body)
-        with session_scope(deps.engine) as session:
-            found = checked(session, body, client, active_goal=False)
-            if found is None:
-                return
-            pair, goal = found
-            today = goals.local_today(deps.now(), _tz(session, deps, client, team_id=pair.team_id, user_id=user))
-            updates = goals.history(session, goal.id or 0, limit=goals.HISTORY_SHOWN)
-            total = goals.count_history(session, goal.id or 0)
-        client.views_push(
-            trigger_id=body["trigger_id"], view=ui.detail_view(goal, updates, total_updates=total, today=today)
+        notice = (
+            f":warning: {goal.message}"
+            if isinstance(goal, Problem)
+            else f":tada: Marked “{escape_mrkdwn(goal.title)}” done."
         )
+        listing = _list(
+            session, deps, client, pair=pair, user_id=inv.user_id, page=_page(meta.get("pg")), notice=notice
+        )
+    _update_view(client, str(view.get("id", "")), listing)
+    if isinstance(goal, Goal):
+        _post_note(client, pair, ui.done_note(goal, inv.user_id))
 
-    def on_done(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        view = body.get("view") or {}
-        meta = ui.read_metadata(view)
-        user = _user_id(body)
-        with session_scope(deps.engine) as session:
-            pair = member_pair(session, body, meta)
-            if isinstance(pair, Problem):
-                _update_view(client, str(view.get("id", "")), ui.problem_view(pair.message))
-                return
-            tz = _tz(session, deps, client, team_id=pair.team_id, user_id=user)
-            goal = goals.mark_done(
-                session=session, pair=pair, goal_id=_action_value(body), by=user, now=deps.now(), tz=tz
-            )
-            notice = (
-                f":warning: {goal.message}"
-                if isinstance(goal, Problem)
-                else f":tada: Marked “{escape_mrkdwn(goal.title)}” done."
-            )
-            listing = _list(session, deps, client, pair=pair, user_id=user, page=_page(meta), notice=notice)
-        _update_view(client, str(view.get("id", "")), listing)
-        if isinstance(goal, Goal):
-            _post_note(client, pair, ui.done_note(goal, user))
 
-    def on_page(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        view = body.get("view") or {}
-        meta = ui.read_metadata(view)
-        page = _page({"pg": _action_value(body)})
-        with session_scope(deps.engine) as session:
-            pair = member_pair(session, body, meta)
-            if isinstance(pair, Problem):
-                listing = ui.problem_view(pair.message)
-            else:
-                listing = _list(session, deps, client, pair=pair, user_id=_user_id(body), page=page)
-        _update_view(client, str(view.get("id", "")), listing)
-
-    def finish(
-        body: dict[str, Any], view: dict[str, Any], client: WebClient, pair: Pair, goal: Goal, note: str, notice: str
-    ) -> None:
-        """After a pushed form saved: refresh the list underneath in place and tell the pair DM."""
-        meta = ui.read_metadata(view)
-        root = str(view.get("root_view_id") or meta.get("root") or "")
-        with session_scope(deps.engine) as session:
-            listing = _list(session, deps, client, pair=pair, user_id=_user_id(body), page=_page(meta), notice=notice)
-        if root:
-            _update_view(client, root, listing)
-        _post_note(client, pair, note)
-
-    def on_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        meta = ui.read_metadata(view)
-        user = _user_id(body)
-        answers = form_values(view)
-        with session_scope(deps.engine) as session:
-            pair = member_pair(session, body, meta)
-            if isinstance(pair, Problem):
-                ack(response_action="update", view=ui.problem_view(pair.message))
-                return
-            tz = _tz(session, deps, client, team_id=pair.team_id, user_id=user)
-            editing = meta.get("g") is not None
-            if editing:
-                result = goals.update_goal(
-                    session=session,
-                    pair=pair,
-                    goal_id=meta.get("g"),
-                    goal_in=GoalUpdateIn(**answers),
-                    by=user,
-                    now=deps.now(),
-                    tz=tz,
-                )
-            else:
-                result = goals.create_goal(
-                    session=session, pair=pair, goal_in=GoalCreate(**answers), by=user, now=deps.now(), tz=tz
-                )
-            if isinstance(result, Invalid):
-                ack(response_action="errors", errors=_field_errors(result, ui.FIELD_BLOCKS, view))
-                return
-            if isinstance(result, Problem):
-                ack(response_action="update", view=ui.problem_view(result.message))
-                return
-        ack()
-        if editing:
-            note, notice = ui.edited_note(result, user), f":pencil2: Saved “{escape_mrkdwn(result.title)}”."
+def turn_page(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """*Next* / *Previous* in a long list."""
+    ack()
+    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    with session_scope(deps.engine) as session:
+        pair = inv.pair(session, payloads.metadata(view).get("p"))
+        if isinstance(pair, Problem):
+            listing = ui.problem_view(pair.message)
         else:
-            note, notice = ui.added_note(result, user), f":dart: Added “{escape_mrkdwn(result.title)}”."
-        finish(body, view, client, pair, result, note, notice)
+            page = _page(payloads.action_value(body))
+            listing = _list(session, deps, client, pair=pair, user_id=inv.user_id, page=page)
+    _update_view(client, str(view.get("id", "")), listing)
 
-    def on_progress_form(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        meta = ui.read_metadata(view)
-        user = _user_id(body)
-        values = (view.get("state") or {}).get("values") or {}
-        note = str(_state_value(values, ui.NOTE_BLOCK) or "")
-        with session_scope(deps.engine) as session:
-            pair = member_pair(session, body, meta)
-            if isinstance(pair, Problem):
-                ack(response_action="update", view=ui.problem_view(pair.message))
-                return
-            result = goals.record_progress(
+
+# ---- listeners: the pushed forms ---------------------------------------------------------------
+
+
+def _finish(inv: Invocation, view: dict[str, Any], pair: Pair, note: str, notice: str) -> None:
+    """After a pushed form saved: refresh the list underneath in place and tell the pair DM."""
+    meta = payloads.metadata(view)
+    root = str(view.get("root_view_id") or meta.get("root") or "")
+    with session_scope(inv.deps.engine) as session:
+        listing = _list(
+            session, inv.deps, inv.client, pair=pair, user_id=inv.user_id, page=_page(meta.get("pg")), notice=notice
+        )
+    if root:
+        _update_view(inv.client, root, listing)
+    _post_note(inv.client, pair, note)
+
+
+def save_goal(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """The SMART form: a new goal, or changes to one (errors shown on their fields)."""
+    inv, meta = invocation(deps, body, client), payloads.metadata(view)
+    answers = form_values(view)
+    with session_scope(deps.engine) as session:
+        pair = inv.pair(session, meta.get("p"))
+        if isinstance(pair, Problem):
+            ack(response_action="update", view=ui.problem_view(pair.message))
+            return
+        tz = _tz(session, deps, client, team_id=pair.team_id, user_id=inv.user_id)
+        editing = meta.get("g") is not None
+        if editing:
+            result = goals.update_goal(
                 session=session,
                 pair=pair,
                 goal_id=meta.get("g"),
-                progress=_state_value(values, ui.PERCENT_BLOCK),
-                note=note,
-                by=user,
+                goal_in=GoalUpdateIn(**answers),
+                by=inv.user_id,
                 now=deps.now(),
+                tz=tz,
             )
-            if isinstance(result, Invalid):
-                ack(response_action="errors", errors=_field_errors(result, ui.PROGRESS_BLOCKS, view))
-                return
-            if isinstance(result, Problem):
-                ack(response_action="update", view=ui.problem_view(result.message))
-                return
-        ack()
-        notice = f":chart_with_upwards_trend: “{escape_mrkdwn(result.title)}” is at {result.progress}%."
-        finish(body, view, client, pair, result, ui.progress_note(result, user, note), notice)
+        else:
+            result = goals.create_goal(
+                session=session, pair=pair, goal_in=GoalCreate(**answers), by=inv.user_id, now=deps.now(), tz=tz
+            )
+        if isinstance(result, Invalid):
+            ack(response_action="errors", errors=_field_errors(result, ui.FIELD_BLOCKS, view))
+            return
+        if isinstance(result, Problem):
+            ack(response_action="update", view=ui.problem_view(result.message))
+            return
+    ack()
+    if editing:
+        note, notice = ui.edited_note(result, inv.user_id), f":pencil2: Saved “{escape_mrkdwn(result.title)}”."
+    else:
+        note, notice = ui.added_note(result, inv.user_id), f":dart: Added “{escape_mrkdwn(result.title)}”."
+    _finish(inv, view, pair, note, notice)
 
-    app.action(ui.ADD_ACTION)(on_add)
-    app.action(ui.EDIT_ACTION)(on_edit)
-    app.action(ui.PROGRESS_ACTION)(on_progress)
-    app.action(ui.DETAIL_ACTION)(on_detail)
-    app.action(ui.DONE_ACTION)(on_done)
-    app.action(ui.PAGE_ACTION)(on_page)
-    app.view(ui.FORM_CALLBACK)(on_form)
-    app.view(ui.PROGRESS_CALLBACK)(on_progress_form)
+
+def save_progress(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """The progress form: a new percentage with an optional note, kept in the goal's history."""
+    inv, meta = invocation(deps, body, client), payloads.metadata(view)
+    typed = payloads.inputs(view, [ui.PERCENT_BLOCK, ui.NOTE_BLOCK])
+    note = typed[ui.NOTE_BLOCK] or ""
+    with session_scope(deps.engine) as session:
+        pair = inv.pair(session, meta.get("p"))
+        if isinstance(pair, Problem):
+            ack(response_action="update", view=ui.problem_view(pair.message))
+            return
+        result = goals.record_progress(
+            session=session,
+            pair=pair,
+            goal_id=meta.get("g"),
+            progress=typed[ui.PERCENT_BLOCK],
+            note=note,
+            by=inv.user_id,
+            now=deps.now(),
+        )
+        if isinstance(result, Invalid):
+            ack(response_action="errors", errors=_field_errors(result, ui.PROGRESS_BLOCKS, view))
+            return
+        if isinstance(result, Problem):
+            ack(response_action="update", view=ui.problem_view(result.message))
+            return
+    ack()
+    notice = f":chart_with_upwards_trend: “{escape_mrkdwn(result.title)}” is at {result.progress}%."
+    _finish(inv, view, pair, ui.progress_note(result, inv.user_id, note), notice)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.action(ui.ADD_ACTION)(partial(add_goal, deps=deps))
+    app.action(ui.EDIT_ACTION)(partial(edit_goal, deps=deps))
+    app.action(ui.PROGRESS_ACTION)(partial(open_progress, deps=deps))
+    app.action(ui.DETAIL_ACTION)(partial(show_detail, deps=deps))
+    app.action(ui.DONE_ACTION)(partial(mark_done, deps=deps))
+    app.action(ui.PAGE_ACTION)(partial(turn_page, deps=deps))
+    app.view(ui.FORM_CALLBACK)(partial(save_goal, deps=deps))
+    app.view(ui.PROGRESS_CALLBACK)(partial(save_progress, deps=deps))

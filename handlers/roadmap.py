@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,11 +13,11 @@ from sqlmodel import Session
 
 from blocks import roadmap as ui
 from blocks.goals import problem_view
-from handlers.context import Invocation
+from handlers import payloads
+from handlers.context import Invocation, invocation
 from mentoring import roadmap
 from mentoring.deps import Deps
 from mentoring.goals import Invalid
-from mentoring.pairs import pair_for_member
 from mentoring.problems import NOT_IN_PAIR, Problem
 from slackapi.users import user_timezone
 from storage.db import session_scope
@@ -27,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 def _first(meta: dict[str, Any]) -> int | None:
     try:
-        first = int(meta["f"])
-    except (KeyError, TypeError, ValueError):
+        first = int(str(meta.get("f")))
+    except ValueError:
         return None
     return first if 1 <= first <= roadmap.MAX_MEETING_NUMBER - roadmap.ROADMAP_ROWS else None
 
@@ -40,6 +41,14 @@ def _rev(meta: dict[str, Any]) -> int:
         return 0
 
 
+def _tz(session: Session, inv: Invocation, pair: Pair) -> str:
+    """Meeting dates are labelled in the member's own time zone."""
+    deps = inv.deps
+    return user_timezone(
+        session, inv.client, team_id=pair.team_id, user_id=inv.user_id, now=deps.now(), default=deps.settings.default_tz
+    )
+
+
 def open_roadmap(inv: Invocation, pair: Pair) -> None:
     """Members get the roadmap modal; nobody else sees a pair's themes."""
     if not pair.has_member(inv.user_id):
@@ -48,19 +57,9 @@ def open_roadmap(inv: Invocation, pair: Pair) -> None:
     inv.ack()
     deps = inv.deps
     with session_scope(deps.engine) as session:
-        tz = user_timezone(
-            session,
-            inv.client,
-            team_id=inv.team_id,
-            user_id=inv.user_id,
-            now=deps.now(),
-            default=deps.settings.default_tz,
-        )
+        tz = _tz(session, inv, pair)
         rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now())
     inv.client.views_open(trigger_id=inv.trigger_id, view=ui.roadmap_form(rows, pair_id=pair.id, tz=tz))
-
-
-PAIR_COMMANDS = {"roadmap": open_roadmap}
 
 
 def swapped(themes: dict[int, str], value: str) -> dict[int, str]:
@@ -77,58 +76,48 @@ def swapped(themes: dict[int, str], value: str) -> dict[int, str]:
     return moved
 
 
+def move_theme(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """↑ / ↓: redraw the form with two themes swapped, keeping what was typed meanwhile."""
+    ack()
+    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    meta = payloads.metadata(view)
+    with session_scope(deps.engine) as session:
+        pair = inv.pair(session, meta.get("p"))
+        first = _first(meta)
+        if isinstance(pair, Problem) or first is None:
+            message = pair.message if isinstance(pair, Problem) else "This roadmap form is out of date."
+            new_view = problem_view(message, title="Roadmap")
+        else:
+            rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now(), first=first)
+            themes = swapped(ui.themes_in_view(view), payloads.action_value(body) or "")
+            new_view = ui.roadmap_form(
+                rows, pair_id=pair.id, tz=_tz(session, inv, pair), rev=_rev(meta) + 1, themes=themes
+            )
+    try:
+        client.views_update(view_id=str(view.get("id", "")), view=new_view)
+    except SlackApiError as error:
+        logger.info("views.update failed: %s", error.response.get("error") if error.response else error)
+
+
+def save_roadmap(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """Save the themes (errors on the meeting they are about) and tell the pair DM."""
+    inv = invocation(deps, body, client)
+    themes = ui.themes_in_view(view)
+    with session_scope(deps.engine) as session:
+        pair = inv.pair(session, payloads.metadata(view).get("p"))
+        if isinstance(pair, Problem):
+            ack(response_action="update", view=problem_view(pair.message, title="Roadmap"))
+            return
+        result = roadmap.set_themes(session=session, pair=pair, themes=themes, by=inv.user_id, now=deps.now())
+        if isinstance(result, Invalid):
+            ids = ui.block_ids_by_number(view)
+            ack(response_action="errors", errors={ids[int(n)]: text for n, text in result.fields.items()})
+            return
+    ack()
+    if pair.channel_id:
+        client.chat_postMessage(channel=pair.channel_id, text=ui.saved_note(inv.user_id, result, sorted(themes)))
+
+
 def register(app: App, deps: Deps) -> None:
-    def member_pair(session: Session, body: dict[str, Any], meta: dict[str, Any]) -> Pair | Problem:
-        team_id = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
-        user_id = str((body.get("user") or {}).get("id", ""))
-        return pair_for_member(session, team_id=team_id, pair_id=meta.get("p"), user_id=user_id)
-
-    def on_move(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        view = body.get("view") or {}
-        meta = ui.read_metadata(view)
-        user_id = str((body.get("user") or {}).get("id", ""))
-        value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-        with session_scope(deps.engine) as session:
-            pair = member_pair(session, body, meta)
-            first = _first(meta)
-            if isinstance(pair, Problem) or first is None:
-                message = pair.message if isinstance(pair, Problem) else "This roadmap form is out of date."
-                new_view = problem_view(message, title="Roadmap")
-            else:
-                tz = user_timezone(
-                    session,
-                    client,
-                    team_id=pair.team_id,
-                    user_id=user_id,
-                    now=deps.now(),
-                    default=deps.settings.default_tz,
-                )
-                rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now(), first=first)
-                themes = swapped(ui.themes_in_view(view), value)
-                new_view = ui.roadmap_form(rows, pair_id=pair.id, tz=tz, rev=_rev(meta) + 1, themes=themes)
-        try:
-            client.views_update(view_id=str(view.get("id", "")), view=new_view)
-        except SlackApiError as error:
-            logger.info("views.update failed: %s", error.response.get("error") if error.response else error)
-
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        meta = ui.read_metadata(view)
-        user_id = str((body.get("user") or {}).get("id", ""))
-        themes = ui.themes_in_view(view)
-        with session_scope(deps.engine) as session:
-            pair = member_pair(session, body, meta)
-            if isinstance(pair, Problem):
-                ack(response_action="update", view=problem_view(pair.message, title="Roadmap"))
-                return
-            result = roadmap.set_themes(session=session, pair=pair, themes=themes, by=user_id, now=deps.now())
-            if isinstance(result, Invalid):
-                ids = ui.block_ids_by_number(view)
-                ack(response_action="errors", errors={ids[int(n)]: text for n, text in result.fields.items()})
-                return
-        ack()
-        if pair.channel_id:
-            client.chat_postMessage(channel=pair.channel_id, text=ui.saved_note(user_id, result, sorted(themes)))
-
-    app.action(ui.MOVE_ACTION)(on_move)
-    app.view(ui.CALLBACK)(on_submit)
+    app.action(ui.MOVE_ACTION)(partial(move_theme, deps=deps))
+    app.view(ui.CALLBACK)(partial(save_roadmap, deps=deps))

@@ -1,9 +1,10 @@
-"""Check-ins at the Slack edge: ``/mentor wrapup``, the *Answer* button and modal, the summary in the thread."""
+"""``/mentor wrapup``: the end-of-session questions now; their *Answer* button and modal; the summary in the thread."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -16,14 +17,15 @@ from blocks.checkins import (
     answer_modal,
     checkin_brief_message,
     checkin_message,
-    parse_answer_inputs,
-    parse_answer_metadata,
     summary_message,
 )
-from handlers.context import Invocation, invocation_from_action
+from handlers import payloads
+from handlers.context import Invocation, invocation
 from mentoring.boundaries import agreed_boundaries
 from mentoring.checkins import (
     ANSWER_MAX,
+    QUESTIONS,
+    RELATIONSHIP_QUESTIONS,
     AnswerOutcome,
     answers_of,
     checkin_brief,
@@ -41,7 +43,6 @@ from mentoring.deps import Deps
 from mentoring.followthrough import open_items
 from mentoring.meetings import next_meeting, sync_meetings, wrapup_meeting
 from mentoring.outbox import PlannedPost, enqueue
-from mentoring.pairs import pair_for_member
 from mentoring.problems import NOT_IN_PAIR, Problem
 from slackapi.delivery import deliver_due
 from storage.db import session_scope
@@ -49,8 +50,11 @@ from storage.models import CheckIn, Meeting, Pair
 
 logger = logging.getLogger(__name__)
 
+#: The *Answer* button under the questions (built in ``blocks.checkins``).
+ANSWER_BUTTON = "checkin_answer"
 
-def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
+
+def wrapup(inv: Invocation, pair: Pair) -> None:
     """Post the end-of-session questions into the pair DM now (once per meeting, or per hour off-schedule)."""
     if not pair.has_member(inv.user_id):  # an admin in the pair DM is not a member
         inv.problem(NOT_IN_PAIR)
@@ -58,16 +62,16 @@ def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
     if not pair.channel_id:
         inv.reply("Your pair has no group DM yet, so there's nowhere to post the questions.")
         return
-    now = inv.deps.now()
+    now, pair_id = inv.deps.now(), pair.id or 0
     with session_scope(inv.deps.engine) as session:
-        boundaries = agreed_boundaries(session, pair.id)  # type: ignore[arg-type]
+        boundaries = agreed_boundaries(session, pair_id)
         slot = None
         if boundaries is not None and boundaries.first_meeting_on is not None:
             slot = wrapup_meeting(sync_meetings(session, pair, boundaries, now), now)
         if slot is not None and slot.meeting_id is not None:
-            key = meeting_checkin_key(pair.id, slot.meeting_id)  # type: ignore[arg-type]
+            key = meeting_checkin_key(pair_id, slot.meeting_id)
         else:
-            key = recent_wrapup_key(session, pair.id, now) or wrapup_key(pair.id, now)  # type: ignore[arg-type]
+            key = recent_wrapup_key(session, pair_id, now) or wrapup_key(pair_id, now)
         already = outbox_row(session, key) is not None
         if not already:
             checkin = get_or_create_checkin(
@@ -92,20 +96,17 @@ def cmd_wrapup(inv: Invocation, pair: Pair) -> None:
     deliver_due(inv.deps.engine, inv.deps.client_for_team, now, pair_id=pair.id)
 
 
-PAIR_COMMANDS = {"wrapup": cmd_wrapup}
-
-
 def answer_posts(
     session: Session, *, pair: Pair, checkin: CheckIn, outcome: AnswerOutcome, now: datetime
 ) -> list[PlannedPost]:
     """The summary in the check-in's thread, when this answer completed the pair's answers."""
     if not outcome.summary_due:
         return []
-    following = next_meeting(session, pair.id, now)  # type: ignore[arg-type]
-    items = [i for i in open_items(session, pair.id) if i.checkin_id == checkin.id]  # type: ignore[arg-type]
+    following = next_meeting(session, pair.id or 0, now)
+    items = [i for i in open_items(session, pair.id or 0) if i.checkin_id == checkin.id]
     text, blocks = summary_message(
         pair=pair,
-        answers=answers_of(session, checkin.id),  # type: ignore[arg-type]
+        answers=answers_of(session, checkin.id or 0),
         relationship=checkin.with_relationship_questions,
         item_count=len(items),
         next_at=following.scheduled_at if following else None,
@@ -150,64 +151,71 @@ def refresh_checkin_message(deps: Deps, client: WebClient, checkin_id: int) -> N
         logger.warning("could not update check-in %s: %s", checkin_id, error.response.get("error"))
 
 
+def open_answer(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    """*Answer* under the questions: the modal, pre-filled with what this member answered before."""
+    ack()
+    inv = invocation(deps, body, client, respond=respond)
+    with session_scope(deps.engine) as session:
+        checkin = checkin_in_team(session, team_id=inv.team_id, checkin_id=payloads.action_value(body))
+        if checkin is None:
+            inv.problem(Problem("I couldn't find those questions. They may have been removed."))
+            return
+        pair = inv.pair(session, checkin.pair_id)
+        if isinstance(pair, Problem):
+            inv.problem(pair)
+            return
+        meeting = session.get(Meeting, checkin.meeting_id) if checkin.meeting_id else None
+        view = answer_modal(
+            checkin_id=checkin.id or 0,
+            relationship=checkin.with_relationship_questions,
+            answer=answers_of(session, checkin.id or 0).get(inv.user_id),
+            role=pair.role_of(inv.user_id),
+            number=(meeting.number or None) if meeting else None,
+        )
+    client.views_open(trigger_id=inv.trigger_id, view=view)
+
+
+def _answers(view: dict[str, Any]) -> dict[str, str]:
+    """The answers in the modal (the relationship questions only when it asked them)."""
+    names = [*QUESTIONS, *RELATIONSHIP_QUESTIONS]
+    present = payloads.submitted_blocks(view)
+    return {name: value or "" for name, value in payloads.inputs(view, names).items() if name in present}
+
+
+def save_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+    """Save the member's answers; the summary goes into the thread once both answered."""
+    inv = invocation(deps, body, client)
+    fields = _answers(view)
+    if not any(value.strip() for value in fields.values()):
+        ack(response_action="errors", errors={"useful": "Answer at least one question."})
+        return
+    too_long = {name: f"Keep this under {ANSWER_MAX} characters." for name, v in fields.items() if len(v) > ANSWER_MAX}
+    if too_long:  # Slack enforces max_length; only a crafted payload gets here, and it changes nothing
+        ack(response_action="errors", errors=too_long)
+        return
+    now = deps.now()
+    with session_scope(deps.engine) as session:
+        checkin_id = payloads.metadata(view).get("c")
+        checkin = checkin_in_team(
+            session, team_id=inv.team_id, checkin_id=checkin_id if isinstance(checkin_id, int | str) else None
+        )
+        if checkin is None:
+            ack(response_action="errors", errors={"useful": "These questions no longer exist."})
+            return
+        pair = inv.pair(session, checkin.pair_id)
+        if isinstance(pair, Problem):
+            ack(response_action="errors", errors={"useful": pair.message})
+            return
+        outcome = save_answers(session, checkin=checkin, pair=pair, user_id=inv.user_id, fields=fields, now=now)
+        enqueue(session, answer_posts(session, pair=pair, checkin=checkin, outcome=outcome, now=now), now=now)
+        saved_id = checkin.id or 0
+    ack()
+    # After the ack (Bolt answers Slack as soon as ack() is called): a lazy listener would start before
+    # the answers above are committed, so the follow-up runs here.
+    deliver_due(deps.engine, deps.client_for_team, now, pair_id=pair.id)
+    refresh_checkin_message(deps, client, saved_id)
+
+
 def register(app: App, deps: Deps) -> None:
-    def open_answer(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        inv = invocation_from_action(deps, body, respond, client)
-        with session_scope(deps.engine) as session:
-            checkin = checkin_in_team(session, team_id=inv.team_id, checkin_id=action.get("value"))
-            if checkin is None:
-                inv.problem(Problem("I couldn't find those questions. They may have been removed."))
-                return
-            pair = pair_for_member(session, team_id=inv.team_id, pair_id=checkin.pair_id, user_id=inv.user_id)
-            if isinstance(pair, Problem):
-                inv.problem(pair)
-                return
-            meeting = session.get(Meeting, checkin.meeting_id) if checkin.meeting_id else None
-            view = answer_modal(
-                checkin_id=checkin.id,  # type: ignore[arg-type]
-                relationship=checkin.with_relationship_questions,
-                answer=answers_of(session, checkin.id).get(inv.user_id),  # type: ignore[arg-type]
-                role=pair.role_of(inv.user_id),
-                number=(meeting.number or None) if meeting else None,
-            )
-        client.views_open(trigger_id=inv.trigger_id, view=view)
-
-    def save_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        user = str(body["user"]["id"])
-        team_id = str((body.get("team") or {}).get("id") or body["user"].get("team_id", ""))
-        fields = parse_answer_inputs(view.get("state", {}).get("values", {}))
-        if not any(value.strip() for value in fields.values()):
-            ack(response_action="errors", errors={"useful": "Answer at least one question."})
-            return
-        too_long = {
-            name: f"Keep this under {ANSWER_MAX} characters." for name, v in fields.items() if len(v) > ANSWER_MAX
-        }
-        if too_long:  # Slack enforces max_length; only a crafted payload gets here, and it changes nothing
-            ack(response_action="errors", errors=too_long)
-            return
-        now = deps.now()
-        with session_scope(deps.engine) as session:
-            checkin = checkin_in_team(
-                session, team_id=team_id, checkin_id=parse_answer_metadata(str(view.get("private_metadata", "")))
-            )
-            if checkin is None:
-                ack(response_action="errors", errors={"useful": "These questions no longer exist."})
-                return
-            pair = pair_for_member(session, team_id=team_id, pair_id=checkin.pair_id, user_id=user)
-            if isinstance(pair, Problem):
-                ack(response_action="errors", errors={"useful": pair.message})
-                return
-            outcome = save_answers(session, checkin=checkin, pair=pair, user_id=user, fields=fields, now=now)
-            enqueue(session, answer_posts(session, pair=pair, checkin=checkin, outcome=outcome, now=now), now=now)
-            checkin_id = checkin.id
-        ack()
-        # After the ack (Bolt answers Slack as soon as ack() is called): a lazy listener would start before
-        # the answers above are committed, so the follow-up runs here.
-        deliver_due(deps.engine, deps.client_for_team, now, pair_id=pair.id)
-        refresh_checkin_message(deps, client, checkin_id)  # type: ignore[arg-type]
-
-    app.action("checkin_answer")(open_answer)
-    app.view(ANSWER_CALLBACK)(save_answer)
+    app.action(ANSWER_BUTTON)(partial(open_answer, deps=deps))
+    app.view(ANSWER_CALLBACK)(partial(save_answer, deps=deps))
