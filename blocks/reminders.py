@@ -11,6 +11,7 @@ from blocks.common import Block, actions, button, context, input_block, modal, p
 from blocks.format import escape_mrkdwn, slack_date
 from blocks.limits import clip
 from blocks.metadata import encode
+from mentoring.meeting_briefs import MeetingBrief
 from mentoring.meetings import Slot
 from storage.models import ActionItem, Goal, Pair
 
@@ -80,6 +81,22 @@ def reminder_message(
     if status:
         blocks.append({**context(status), "block_id": STATUS_BLOCK})
     return text, blocks
+
+
+def reminder_brief_message(
+    *, pair: Pair, brief: MeetingBrief, now: datetime, status: str | None = None
+) -> tuple[str, list[Block]]:
+    """The reminder for what ``mentoring.meeting_briefs.meeting_brief`` found."""
+    return reminder_message(
+        pair=pair,
+        slot=brief.slot,
+        theme=brief.theme,
+        goals=brief.goals,
+        items=brief.items,
+        location=brief.location,
+        now=now,
+        status=status,
+    )
 
 
 def skipped_reminder(

@@ -36,7 +36,7 @@ from mentoring.followthrough import (
 from mentoring.meetings import next_meeting
 from mentoring.problems import NOT_IN_PAIR, Problem
 from storage.db import session_scope
-from storage.models import Pair
+from storage.models import ActionItem, Pair
 
 logger = logging.getLogger(__name__)
 
@@ -90,14 +90,14 @@ def change_item(ack: Ack, body: dict[str, Any], respond: Respond, client: WebCli
     with session_scope(deps.engine) as session:
         found = item_for_member(session, team_id=inv.team_id, item_id=payloads.action_value(body), user_id=inv.user_id)
         if isinstance(found, Problem):
-            changed: object = found
+            result: ActionItem | Problem = found
         else:
-            changed = (complete_item if done else snooze_item)(session, item=found.item, now=now)
-    if isinstance(changed, Problem):
-        inv.problem(changed)
+            result = (complete_item if done else snooze_item)(session, item=found.item, now=now)
+            pair = found.pair
+    if isinstance(result, Problem):
+        inv.problem(result)
         return
-    assert not isinstance(found, Problem)
-    _update_in_place(inv, body, found.pair, found.item.id or 0)
+    _update_in_place(inv, body, pair, result.id or 0)
 
 
 def open_add(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:

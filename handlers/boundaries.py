@@ -27,7 +27,13 @@ from blocks.boundaries import (
     replaced_status,
 )
 from handlers import payloads
-from handlers.context import Invocation, Submission, invocation, member_pair, member_submission
+from handlers.context import (
+    Invocation,
+    Submission,
+    invocation,
+    open_for_member,
+    register_member_form,
+)
 from mentoring import boundaries as rules
 from mentoring.deps import Deps
 from mentoring.ics import MeetingSeries, series_calendar
@@ -39,6 +45,7 @@ from storage.models import Boundaries, BoundariesStatus, Pair
 logger = logging.getLogger(__name__)
 
 MEMBERS_ONLY = Problem("Boundaries are agreed by the two members of the pair themselves.")
+UNKNOWN_VERSION = Problem("I couldn't find those boundaries. Run `/mentor boundaries` to see the current ones.")
 NEXT_MEETINGS_SHOWN = 3
 
 
@@ -78,13 +85,6 @@ def cmd_boundaries(inv: Invocation, pair: Pair) -> None:
         return
     inv.ack()
     open_boundaries(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
-
-
-def check_submission(
-    deps: Deps, body: dict[str, Any], view: dict[str, Any]
-) -> Submission[rules.BoundariesIn] | dict[str, str]:
-    """A valid proposal by a member of the pair, or errors keyed by the modal's block ids."""
-    return member_submission(deps, body, view, rules.FIELDS, rules.validate_boundaries)
 
 
 def _close_message(client: WebClient, pair: Pair, row: Boundaries, status: str) -> None:
@@ -161,37 +161,34 @@ def announce_agreement(deps: Deps, client: WebClient, pair: Pair, b: Boundaries)
     )
 
 
-def _pair_of_version(deps: Deps, inv: Invocation, boundaries_id: str | None) -> tuple[Pair, Boundaries] | Problem:
-    """The pair and version a button names, only for a member of that pair (crafted ids are refused)."""
-    with session_scope(deps.engine) as session:
-        pair_id = rules.pair_id_of(session, boundaries_id)
-        if pair_id is None:
-            return Problem("I couldn't find those boundaries. Run `/mentor boundaries` to see the current ones.")
-        pair = inv.pair(session, pair_id)
-        if isinstance(pair, Problem):
-            return pair
-        row = rules.boundaries_in_pair(session, boundaries_id=str(boundaries_id), pair=pair)
-        return row if isinstance(row, Problem) else (pair, row)
-
-
-def open_from_button(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
-    """*Boundaries* in the welcome: the form for the pair the button names."""
+def _version_clicked(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, deps: Deps
+) -> tuple[Invocation, Pair, Boundaries] | None:
+    """A button naming a boundaries version: the version and its pair, only for a member of that pair."""
     ack()
     inv = invocation(deps, body, client, respond=respond)
-    pair = member_pair(inv, payloads.action_value(body))
-    if pair is not None:
-        open_boundaries(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+    boundaries_id = payloads.action_value(body)
+    found: tuple[Pair, Boundaries] | Problem = UNKNOWN_VERSION
+    with session_scope(deps.engine) as session:
+        pair_id = rules.pair_id_of(session, boundaries_id)
+        pair = inv.pair(session, pair_id) if pair_id is not None else UNKNOWN_VERSION
+        if isinstance(pair, Problem):
+            found = pair
+        else:
+            row = rules.boundaries_in_pair(session, boundaries_id=str(boundaries_id), pair=pair)
+            found = row if isinstance(row, Problem) else (pair, row)
+    if isinstance(found, Problem):
+        inv.problem(found)
+        return None
+    return inv, found[0], found[1]
 
 
 def propose_changes(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
     """*Propose changes* under a proposal: the form, filled with that version."""
-    ack()
-    inv = invocation(deps, body, client, respond=respond)
-    found = _pair_of_version(deps, inv, payloads.action_value(body))
-    if isinstance(found, Problem):
-        inv.problem(found)
+    clicked = _version_clicked(ack, body, respond, client, deps)
+    if clicked is None:
         return
-    pair, row = found
+    inv, pair, row = clicked
     if row.status == BoundariesStatus.SUPERSEDED:
         inv.reply(
             f"Version {row.version} was replaced by a newer one. Start from the newest proposal in your pair DM, "
@@ -203,13 +200,10 @@ def propose_changes(ack: Ack, body: dict[str, Any], respond: Respond, client: We
 
 def agree(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
     """*Agree*: once both members agreed, the version is in force."""
-    ack()
-    inv = invocation(deps, body, client, respond=respond)
-    found = _pair_of_version(deps, inv, payloads.action_value(body))
-    if isinstance(found, Problem):
-        inv.problem(found)
+    clicked = _version_clicked(ack, body, respond, client, deps)
+    if clicked is None:
         return
-    pair, row = found
+    inv, pair, row = clicked
     with session_scope(deps.engine) as session:
         outcome = rules.agree(session, pair=pair, boundaries_id=row.id, user_id=inv.user_id, now=deps.now())
     if isinstance(outcome, Problem):
@@ -218,24 +212,10 @@ def agree(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *
     announce_agreement(deps, client, pair, outcome.agreed)
 
 
-def ack_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], *, deps: Deps) -> None:
-    """Within 3 seconds: errors on their fields, or close the modal."""
-    checked = check_submission(deps, body, view)
-    if isinstance(checked, dict):
-        ack(response_action="errors", errors=checked)
-    else:
-        ack()
-
-
-def save_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
-    """After the ack: post the proposal in the pair DM."""
-    checked = check_submission(deps, body, view)
-    if isinstance(checked, Submission):
-        post_proposal(deps, client, checked)
-
-
 def register(app: App, deps: Deps) -> None:
-    app.action(OPEN_ACTION)(partial(open_from_button, deps=deps))
+    app.action(OPEN_ACTION)(partial(open_for_member, deps=deps, open_modal=open_boundaries))
     app.action(CHANGE_ACTION)(partial(propose_changes, deps=deps))
     app.action(AGREE_ACTION)(partial(agree, deps=deps))
-    app.view(BOUNDARIES_CALLBACK)(ack=partial(ack_submission, deps=deps), lazy=[partial(save_submission, deps=deps)])
+    register_member_form(
+        app, deps, BOUNDARIES_CALLBACK, fields=rules.FIELDS, validate=rules.validate_boundaries, then=post_proposal
+    )

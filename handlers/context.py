@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session
 
@@ -19,6 +20,7 @@ from handlers import payloads
 from mentoring.deps import Deps
 from mentoring.pairs import Choice, pair_for_member, resolve_pair
 from mentoring.problems import Problem
+from slackapi.users import user_timezone
 from storage.db import session_scope
 from storage.models import Pair
 
@@ -59,6 +61,18 @@ class Invocation:
 
     def problem(self, problem: Problem) -> None:
         self.reply(problem.message)
+
+    def timezone(self, session: Session) -> str:
+        """The caller's time zone: Slack's (cached), else the configured default."""
+        deps = self.deps
+        return user_timezone(
+            session,
+            self.client,
+            team_id=self.team_id,
+            user_id=self.user_id,
+            now=deps.now(),
+            default=deps.settings.default_tz,
+        )
 
     def pair(
         self, session: Session, pair_id: object, *, require_active: bool = True, admins_too: bool = False
@@ -164,3 +178,62 @@ def member_submission(
     if isinstance(data, dict):
         return data
     return Submission(pair, user_id, data)
+
+
+#: Opens a pair's modal for a member: ``open_modal(deps, client, trigger_id=…, pair=…, user_id=…)``.
+ModalOpener = Callable[..., None]
+Validate = Callable[[dict[str, str | None]], Any]
+
+
+def open_for_member(
+    ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps, open_modal: ModalOpener
+) -> None:
+    """A button whose value is a pair id: open that pair's modal for a member of it."""
+    ack()
+    inv = invocation(deps, body, client, respond=respond)
+    pair = member_pair(inv, payloads.action_value(body))
+    if pair is not None:
+        open_modal(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+
+
+def ack_member_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], *, deps: Deps, fields: Sequence[str], validate: Validate
+) -> None:
+    """Within 3 seconds: the errors on their fields, or close the modal (the saving is lazy)."""
+    checked = member_submission(deps, body, view, fields, validate)
+    if isinstance(checked, dict):
+        ack(response_action="errors", errors=checked)
+    else:
+        ack()
+
+
+def after_member_submission(
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: WebClient,
+    *,
+    deps: Deps,
+    fields: Sequence[str],
+    validate: Validate,
+    then: Callable[[Deps, WebClient, Submission[Any]], None],
+) -> None:
+    """After the ack: check the submission again (nothing is kept between the two) and act on it."""
+    checked = member_submission(deps, body, view, fields, validate)
+    if isinstance(checked, Submission):
+        then(deps, client, checked)
+
+
+def register_member_form(
+    app: App,
+    deps: Deps,
+    callback_id: str,
+    *,
+    fields: Sequence[str],
+    validate: Validate,
+    then: Callable[[Deps, WebClient, Submission[Any]], None],
+) -> None:
+    """A pair's modal: checked within the ack, then ``then`` runs lazily on the valid submission."""
+    app.view(callback_id)(
+        ack=partial(ack_member_submission, deps=deps, fields=fields, validate=validate),
+        lazy=[partial(after_member_submission, deps=deps, fields=fields, validate=validate, then=then)],
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -20,7 +21,6 @@ from mentoring import goals
 from mentoring.deps import Deps
 from mentoring.goals import GoalCreate, GoalUpdateIn, Invalid
 from mentoring.problems import Problem
-from slackapi.users import user_timezone
 from storage.db import session_scope
 from storage.models import Goal, GoalStatus, Pair
 
@@ -34,18 +34,9 @@ def _page(value: object) -> int:
         return 0
 
 
-def _tz(session: Session, deps: Deps, client: WebClient, *, team_id: str, user_id: str) -> str:
-    """The member's own time zone: overdue flags and due dates are read in it."""
-    return user_timezone(
-        session, client, team_id=team_id, user_id=user_id, now=deps.now(), default=deps.settings.default_tz
-    )
-
-
-def _list(
-    session: Session, deps: Deps, client: WebClient, *, pair: Pair, user_id: str, page: int, notice: str | None = None
-) -> dict[str, Any]:
-    """The list modal for ``user_id`` (overdue flags use their own date)."""
-    today = goals.local_today(deps.now(), _tz(session, deps, client, team_id=pair.team_id, user_id=user_id))
+def _list(session: Session, inv: Invocation, *, pair: Pair, page: int, notice: str | None = None) -> dict[str, Any]:
+    """The list modal for the caller (overdue flags use their own date)."""
+    today = goals.local_today(inv.deps.now(), inv.timezone(session))
     return ui.list_view(goals.goals_page(session, pair.id or 0, page), pair=pair, today=today, notice=notice)
 
 
@@ -71,12 +62,12 @@ def open_goals(inv: Invocation, pair: Pair) -> None:
     deps = inv.deps
     if not pair.has_member(inv.user_id):
         with session_scope(deps.engine) as session:
-            tz = _tz(session, deps, inv.client, team_id=inv.team_id, user_id=inv.user_id)
+            tz = inv.timezone(session)
             counts = goals.goal_counts(session, pair.id or 0, today=goals.local_today(deps.now(), tz))
         inv.reply(ui.counts_text(pair, counts))
         return
     with session_scope(deps.engine) as session:
-        view = _list(session, deps, inv.client, pair=pair, user_id=inv.user_id, page=0)
+        view = _list(session, inv, pair=pair, page=0)
     inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
@@ -113,132 +104,128 @@ def _field_errors(problem: Invalid, blocks: dict[str, str], view: dict[str, Any]
 # ---- listeners: buttons in the list ----------------------------------------------------------
 
 
-def _checked(
-    session: Session, inv: Invocation, view: dict[str, Any], goal_id: str | None, *, active_goal: bool
-) -> tuple[Pair, Goal] | None:
-    """The pair and goal a click in the list names, if the clicker may act on them; else say why in the list."""
+@dataclass(frozen=True)
+class _Click:
+    """A button pressed in the list modal: who, in which view, on which page of which pair's list."""
+
+    inv: Invocation
+    view_id: str
+    pair_id: object
+    page: int
+    value: str | None
+
+    def show(self, view: dict[str, Any]) -> None:
+        _update_view(self.inv.client, self.view_id, view)
+
+    def pair(self, session: Session) -> Pair | None:
+        """The list's pair if the clicker is a member; else the list says why and this is None."""
+        pair = self.inv.pair(session, self.pair_id)
+        if isinstance(pair, Problem):
+            self.show(ui.problem_view(pair.message))
+            return None
+        return pair
+
+    def listing(self, session: Session, pair: Pair, *, page: int | None = None, notice: str | None = None) -> None:
+        self.show(_list(session, self.inv, pair=pair, page=self.page if page is None else page, notice=notice))
+
+
+def _click(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> _Click:
+    ack()
+    view = payloads.view_of(body)
     meta = payloads.metadata(view)
-    pair = inv.pair(session, meta.get("p"))
-    if isinstance(pair, Problem):
-        _update_view(inv.client, str(view.get("id", "")), ui.problem_view(pair.message))
+    inv = invocation(deps, body, client)
+    return _Click(inv, str(view.get("id", "")), meta.get("p"), _page(meta.get("pg")), payloads.action_value(body))
+
+
+def _checked(session: Session, click: _Click, *, active_goal: bool) -> tuple[Pair, Goal] | None:
+    """The pair and goal a click in the list names, if the clicker may act on them; else say why in the list."""
+    pair = click.pair(session)
+    if pair is None:
         return None
-    goal = goals.goal_of_pair(session, pair=pair, goal_id=goal_id)
+    goal = goals.goal_of_pair(session, pair=pair, goal_id=click.value)
     if isinstance(goal, Goal) and active_goal and goal.status != GoalStatus.ACTIVE:
         goal = goals.GOAL_DONE
     if isinstance(goal, Problem):
-        listing = _list(
-            session,
-            inv.deps,
-            inv.client,
-            pair=pair,
-            user_id=inv.user_id,
-            page=_page(meta.get("pg")),
-            notice=f":warning: {goal.message}",
-        )
-        _update_view(inv.client, str(view.get("id", "")), listing)
+        click.listing(session, pair, notice=f":warning: {goal.message}")
         return None
     return pair, goal
 
 
 def add_goal(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """*Add a goal*: push the empty SMART form over the list."""
-    ack()
-    inv, view = invocation(deps, body, client), payloads.view_of(body)
-    meta = payloads.metadata(view)
+    click = _click(ack, body, client, deps)
     with session_scope(deps.engine) as session:
-        pair = inv.pair(session, meta.get("p"))
-        if isinstance(pair, Problem):
-            _update_view(client, str(view.get("id", "")), ui.problem_view(pair.message))
+        pair = click.pair(session)
+        if pair is None:
             return
         wants = goals.mentee_wants(session, pair)
-    form = ui.goal_form(pair=pair, root_view_id=str(view.get("id", "")), page=_page(meta.get("pg")), wants=wants)
-    client.views_push(trigger_id=inv.trigger_id, view=form)
+    form = ui.goal_form(pair=pair, root_view_id=click.view_id, page=click.page, wants=wants)
+    client.views_push(trigger_id=click.inv.trigger_id, view=form)
 
 
 def edit_goal(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """*Edit*: push the SMART form filled with the goal."""
-    ack()
-    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    click = _click(ack, body, client, deps)
     with session_scope(deps.engine) as session:
-        found = _checked(session, inv, view, payloads.action_value(body), active_goal=True)
+        found = _checked(session, click, active_goal=True)
         if found is None:
             return
         pair, goal = found
         wants = goals.mentee_wants(session, pair)
-    page = _page(payloads.metadata(view).get("pg"))
-    form = ui.goal_form(pair=pair, root_view_id=str(view.get("id", "")), page=page, goal=goal, wants=wants)
-    client.views_push(trigger_id=inv.trigger_id, view=form)
+    form = ui.goal_form(pair=pair, root_view_id=click.view_id, page=click.page, goal=goal, wants=wants)
+    client.views_push(trigger_id=click.inv.trigger_id, view=form)
 
 
 def open_progress(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """*Update progress*: push the progress form."""
-    ack()
-    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    click = _click(ack, body, client, deps)
     with session_scope(deps.engine) as session:
-        found = _checked(session, inv, view, payloads.action_value(body), active_goal=True)
-    if found is None:
-        return
-    pair, goal = found
-    page = _page(payloads.metadata(view).get("pg"))
-    form = ui.progress_form(goal, pair=pair, root_view_id=str(view.get("id", "")), page=page)
-    client.views_push(trigger_id=inv.trigger_id, view=form)
+        found = _checked(session, click, active_goal=True)
+    if found is not None:
+        pair, goal = found
+        form = ui.progress_form(goal, pair=pair, root_view_id=click.view_id, page=click.page)
+        client.views_push(trigger_id=click.inv.trigger_id, view=form)
 
 
 def show_detail(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """*Details*: the goal with its history of progress."""
-    ack()
-    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    click = _click(ack, body, client, deps)
     with session_scope(deps.engine) as session:
-        found = _checked(session, inv, view, payloads.action_value(body), active_goal=False)
+        found = _checked(session, click, active_goal=False)
         if found is None:
             return
-        pair, goal = found
-        tz = _tz(session, deps, client, team_id=pair.team_id, user_id=inv.user_id)
-        today = goals.local_today(deps.now(), tz)
+        goal = found[1]
+        today = goals.local_today(deps.now(), click.inv.timezone(session))
         updates = goals.history(session, goal.id or 0, limit=goals.HISTORY_SHOWN)
         total = goals.count_history(session, goal.id or 0)
-    client.views_push(trigger_id=inv.trigger_id, view=ui.detail_view(goal, updates, total_updates=total, today=today))
+    view = ui.detail_view(goal, updates, total_updates=total, today=today)
+    client.views_push(trigger_id=click.inv.trigger_id, view=view)
 
 
 def mark_done(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """*Done*: complete the goal, redraw the list, tell the pair DM."""
-    ack()
-    inv, view = invocation(deps, body, client), payloads.view_of(body)
-    meta = payloads.metadata(view)
+    click = _click(ack, body, client, deps)
+    user = click.inv.user_id
     with session_scope(deps.engine) as session:
-        pair = inv.pair(session, meta.get("p"))
-        if isinstance(pair, Problem):
-            _update_view(client, str(view.get("id", "")), ui.problem_view(pair.message))
+        pair = click.pair(session)
+        if pair is None:
             return
-        tz = _tz(session, deps, client, team_id=pair.team_id, user_id=inv.user_id)
-        goal = goals.mark_done(
-            session=session, pair=pair, goal_id=payloads.action_value(body), by=inv.user_id, now=deps.now(), tz=tz
-        )
-        notice = (
-            f":warning: {goal.message}"
-            if isinstance(goal, Problem)
-            else f":tada: Marked “{escape_mrkdwn(goal.title)}” done."
-        )
-        listing = _list(
-            session, deps, client, pair=pair, user_id=inv.user_id, page=_page(meta.get("pg")), notice=notice
-        )
-    _update_view(client, str(view.get("id", "")), listing)
-    if isinstance(goal, Goal):
-        _post_note(client, pair, ui.done_note(goal, inv.user_id))
+        tz = click.inv.timezone(session)
+        goal = goals.mark_done(session=session, pair=pair, goal_id=click.value, by=user, now=deps.now(), tz=tz)
+        if isinstance(goal, Problem):
+            click.listing(session, pair, notice=f":warning: {goal.message}")
+            return
+        click.listing(session, pair, notice=f":tada: Marked “{escape_mrkdwn(goal.title)}” done.")
+    _post_note(client, pair, ui.done_note(goal, user))
 
 
 def turn_page(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """*Next* / *Previous* in a long list."""
-    ack()
-    inv, view = invocation(deps, body, client), payloads.view_of(body)
+    click = _click(ack, body, client, deps)
     with session_scope(deps.engine) as session:
-        pair = inv.pair(session, payloads.metadata(view).get("p"))
-        if isinstance(pair, Problem):
-            listing = ui.problem_view(pair.message)
-        else:
-            page = _page(payloads.action_value(body))
-            listing = _list(session, deps, client, pair=pair, user_id=inv.user_id, page=page)
-    _update_view(client, str(view.get("id", "")), listing)
+        pair = click.pair(session)
+        if pair is not None:
+            click.listing(session, pair, page=_page(click.value))
 
 
 # ---- listeners: the pushed forms ---------------------------------------------------------------
@@ -249,44 +236,42 @@ def _finish(inv: Invocation, view: dict[str, Any], pair: Pair, note: str, notice
     meta = payloads.metadata(view)
     root = str(view.get("root_view_id") or meta.get("root") or "")
     with session_scope(inv.deps.engine) as session:
-        listing = _list(
-            session, inv.deps, inv.client, pair=pair, user_id=inv.user_id, page=_page(meta.get("pg")), notice=notice
-        )
+        listing = _list(session, inv, pair=pair, page=_page(meta.get("pg")), notice=notice)
     if root:
         _update_view(inv.client, root, listing)
     _post_note(inv.client, pair, note)
+
+
+def _refuse(ack: Ack, problem: Problem, view: dict[str, Any], blocks: dict[str, str]) -> None:
+    """Answer a form that cannot be saved: errors on its fields, or a short view saying why."""
+    if isinstance(problem, Invalid):
+        ack(response_action="errors", errors=_field_errors(problem, blocks, view))
+    else:
+        ack(response_action="update", view=ui.problem_view(problem.message))
 
 
 def save_goal(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """The SMART form: a new goal, or changes to one (errors shown on their fields)."""
     inv, meta = invocation(deps, body, client), payloads.metadata(view)
     answers = form_values(view)
+    editing = meta.get("g") is not None
     with session_scope(deps.engine) as session:
         pair = inv.pair(session, meta.get("p"))
         if isinstance(pair, Problem):
-            ack(response_action="update", view=ui.problem_view(pair.message))
+            _refuse(ack, pair, view, ui.FIELD_BLOCKS)
             return
-        tz = _tz(session, deps, client, team_id=pair.team_id, user_id=inv.user_id)
-        editing = meta.get("g") is not None
+        tz, now = inv.timezone(session), deps.now()
         if editing:
+            goal_in = GoalUpdateIn(**answers)
             result = goals.update_goal(
-                session=session,
-                pair=pair,
-                goal_id=meta.get("g"),
-                goal_in=GoalUpdateIn(**answers),
-                by=inv.user_id,
-                now=deps.now(),
-                tz=tz,
+                session=session, pair=pair, goal_id=meta.get("g"), goal_in=goal_in, by=inv.user_id, now=now, tz=tz
             )
         else:
             result = goals.create_goal(
-                session=session, pair=pair, goal_in=GoalCreate(**answers), by=inv.user_id, now=deps.now(), tz=tz
+                session=session, pair=pair, goal_in=GoalCreate(**answers), by=inv.user_id, now=now, tz=tz
             )
-        if isinstance(result, Invalid):
-            ack(response_action="errors", errors=_field_errors(result, ui.FIELD_BLOCKS, view))
-            return
         if isinstance(result, Problem):
-            ack(response_action="update", view=ui.problem_view(result.message))
+            _refuse(ack, result, view, ui.FIELD_BLOCKS)
             return
     ack()
     if editing:
@@ -304,7 +289,7 @@ def save_progress(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: 
     with session_scope(deps.engine) as session:
         pair = inv.pair(session, meta.get("p"))
         if isinstance(pair, Problem):
-            ack(response_action="update", view=ui.problem_view(pair.message))
+            _refuse(ack, pair, view, ui.PROGRESS_BLOCKS)
             return
         result = goals.record_progress(
             session=session,
@@ -315,11 +300,8 @@ def save_progress(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: 
             by=inv.user_id,
             now=deps.now(),
         )
-        if isinstance(result, Invalid):
-            ack(response_action="errors", errors=_field_errors(result, ui.PROGRESS_BLOCKS, view))
-            return
         if isinstance(result, Problem):
-            ack(response_action="update", view=ui.problem_view(result.message))
+            _refuse(ack, result, view, ui.PROGRESS_BLOCKS)
             return
     ack()
     notice = f":chart_with_upwards_trend: “{escape_mrkdwn(result.title)}” is at {result.progress}%."

@@ -23,7 +23,7 @@ from blocks.reminders import (
     OPEN_MOVE_ACTION,
     SKIP_ACTION,
     move_modal,
-    reminder_message,
+    reminder_brief_message,
     skipped_reminder,
 )
 from handlers import payloads
@@ -52,16 +52,7 @@ def _rendered(
         theme = theme_for(session, pair.id or 0, following.number) if following and following.number else None
         return skipped_reminder(slot=slot_of(meeting), by=by, following=following, following_theme=theme)
     brief = meeting_brief(session, pair=pair, boundaries=boundaries, slot=slot_of(meeting), now=now)
-    return reminder_message(
-        pair=pair,
-        slot=brief.slot,
-        theme=brief.theme,
-        goals=brief.goals,
-        items=brief.items,
-        location=brief.location,
-        now=now,
-        status=_status_after(meeting, by),
-    )
+    return reminder_brief_message(pair=pair, brief=brief, now=now, status=_status_after(meeting, by))
 
 
 def _update_message(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -20,8 +19,12 @@ from blocks.prework import (
     updated_blocks,
     updated_text,
 )
-from handlers import payloads
-from handlers.context import Invocation, Submission, invocation, member_pair, member_submission
+from handlers.context import (
+    Invocation,
+    Submission,
+    open_for_member,
+    register_member_form,
+)
 from mentoring import prework
 from mentoring.deps import Deps
 from mentoring.problems import Problem
@@ -47,13 +50,6 @@ def cmd_prework(inv: Invocation, pair: Pair) -> None:
         return
     inv.ack()
     open_prework(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
-
-
-def check_submission(
-    deps: Deps, body: dict[str, Any], view: dict[str, Any]
-) -> Submission[prework.PreworkIn] | dict[str, str]:
-    """A valid submission by a member of the pair, or errors keyed by the modal's block ids."""
-    return member_submission(deps, body, view, prework.FIELDS, prework.validate_prework)
 
 
 def share(deps: Deps, client: WebClient, submission: Submission[prework.PreworkIn]) -> None:
@@ -87,31 +83,8 @@ def share(deps: Deps, client: WebClient, submission: Submission[prework.PreworkI
         client.chat_postEphemeral(channel=pair.channel_id, user=user_id, text=saved_text(pair, user_id, shared=False))
 
 
-def open_from_button(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
-    """The welcome's *Pre-work* button."""
-    ack()
-    inv = invocation(deps, body, client, respond=respond)
-    pair = member_pair(inv, payloads.action_value(body))
-    if pair is not None:
-        open_prework(deps, client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
-
-
-def ack_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], *, deps: Deps) -> None:
-    """Within 3 seconds: errors on their fields, or close the modal."""
-    checked = check_submission(deps, body, view)
-    if isinstance(checked, dict):
-        ack(response_action="errors", errors=checked)
-    else:
-        ack()
-
-
-def save_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
-    """After the ack: save and share."""
-    checked = check_submission(deps, body, view)
-    if isinstance(checked, Submission):
-        share(deps, client, checked)
-
-
 def register(app: App, deps: Deps) -> None:
-    app.action(PREWORK_OPEN_ACTION)(partial(open_from_button, deps=deps))
-    app.view(PREWORK_CALLBACK)(ack=partial(ack_submission, deps=deps), lazy=[partial(save_submission, deps=deps)])
+    app.action(PREWORK_OPEN_ACTION)(partial(open_for_member, deps=deps, open_modal=open_prework))
+    register_member_form(
+        app, deps, PREWORK_CALLBACK, fields=prework.FIELDS, validate=prework.validate_prework, then=share
+    )

@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import Session
 
 from blocks import roadmap as ui
 from blocks.goals import problem_view
@@ -19,7 +18,6 @@ from mentoring import roadmap
 from mentoring.deps import Deps
 from mentoring.goals import Invalid
 from mentoring.problems import NOT_IN_PAIR, Problem
-from slackapi.users import user_timezone
 from storage.db import session_scope
 from storage.models import Pair
 
@@ -41,14 +39,6 @@ def _rev(meta: dict[str, Any]) -> int:
         return 0
 
 
-def _tz(session: Session, inv: Invocation, pair: Pair) -> str:
-    """Meeting dates are labelled in the member's own time zone."""
-    deps = inv.deps
-    return user_timezone(
-        session, inv.client, team_id=pair.team_id, user_id=inv.user_id, now=deps.now(), default=deps.settings.default_tz
-    )
-
-
 def open_roadmap(inv: Invocation, pair: Pair) -> None:
     """Members get the roadmap modal; nobody else sees a pair's themes."""
     if not pair.has_member(inv.user_id):
@@ -57,7 +47,7 @@ def open_roadmap(inv: Invocation, pair: Pair) -> None:
     inv.ack()
     deps = inv.deps
     with session_scope(deps.engine) as session:
-        tz = _tz(session, inv, pair)
+        tz = inv.timezone(session)
         rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now())
     inv.client.views_open(trigger_id=inv.trigger_id, view=ui.roadmap_form(rows, pair_id=pair.id, tz=tz))
 
@@ -91,7 +81,7 @@ def move_theme(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps)
             rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now(), first=first)
             themes = swapped(ui.themes_in_view(view), payloads.action_value(body) or "")
             new_view = ui.roadmap_form(
-                rows, pair_id=pair.id, tz=_tz(session, inv, pair), rev=_rev(meta) + 1, themes=themes
+                rows, pair_id=pair.id, tz=inv.timezone(session), rev=_rev(meta) + 1, themes=themes
             )
     try:
         client.views_update(view_id=str(view.get("id", "")), view=new_view)

@@ -16,7 +16,6 @@ from blocks.checkins import (
     ANSWER_CALLBACK,
     answer_modal,
     checkin_brief_message,
-    checkin_message,
     summary_message,
 )
 from handlers import payloads
@@ -135,16 +134,7 @@ def refresh_checkin_message(deps: Deps, client: WebClient, checkin_id: int) -> N
         if checkin is None or pair is None or ts is None:
             return
         brief = checkin_brief(session, checkin=checkin, pair=pair)
-    text, blocks = checkin_message(
-        pair=pair,
-        checkin_id=brief.checkin_id,
-        number=brief.number,
-        meeting_at=brief.meeting_at,
-        relationship=brief.relationship,
-        items=brief.items,
-        answered=brief.answered,
-        now=deps.now(),
-    )
+    text, blocks = checkin_brief_message(pair=pair, brief=brief, now=deps.now())
     try:
         client.chat_update(channel=checkin.channel_id, ts=ts, text=text, blocks=blocks)
     except SlackApiError as error:
