@@ -11,7 +11,15 @@ from storage.models import ActionStatus, Pair
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot
 from tests.support.payloads import view_submission
 from tests.support.sessions import PAIR_DM, agree_boundaries, items, message_with_key, new_pair_id, rendered, utc
-from tests.support.slack_user import press
+from tests.support.slack_user import (
+    db_snapshot,
+    latest_view_call,
+    pair_via_command,
+    press,
+    press_in_message,
+    started,
+    view_count,
+)
 
 
 def with_items(bot: RunningBot, owner: str, *texts: str) -> int:
@@ -163,3 +171,17 @@ def test_a_line_prefix_sets_the_kind_of_commitment(line: str, expected: tuple[st
 
 def test_lines_lose_their_bullets_and_blank_lines_are_dropped() -> None:
     assert split_lines("- one\n\n• two\n  3. three\n* four\n") == ["one", "two", "three", "four"]
+
+
+def test_an_item_line_longer_than_an_item_may_be_is_a_field_error_not_cut_short(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    n = view_count(bot)
+    press_in_message(bot, MENTEE, "items_add", str(pair.id), channel=pair.channel_id or "", ts="1.000100")
+    view = latest_view_call(bot, n)
+    before = db_snapshot(bot)
+    text = "Read the negotiation book\n" + "Practise " * 70  # 630 characters on one line; the field takes 3000
+    response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs={"items_text": text}))
+    answer = response.json() if response.body else {}
+    assert answer.get("response_action") == "errors" and "Line 2" in answer["errors"]["items_text"], answer
+    bot.settle()
+    assert db_snapshot(bot) == before

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import time
 
-from tests.conftest import RunningBot
+import pytest
+
+from mentoring.checkins import QUESTIONS
+from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
+from tests.support.slack_user import (
+    agree_through_the_ui,
+    all_pairs,
+    ask,
+    dm_texts,
+    opened_view,
+    pair_via_command,
+    run_command,
+    started,
+)
 
 CONTRACT_ORDER = ["help", "pair", "import", "prework", "boundaries", "goals", "roadmap", "actions", "wrapup"]
 
@@ -99,3 +113,62 @@ def test_help_lists_every_built_subcommand_in_contract_order(bot: RunningBot) ->
     ]
     assert listed == [name for name in order if name in listed]
     assert {"help", "pair", "import", "end", "export"} <= set(listed)
+
+
+@pytest.mark.parametrize("text", ["", "help", "  HELP  "])
+def test_help_or_nothing_lists_the_subcommands_ephemerally(bot: RunningBot, text: str) -> None:
+    ack = run_command(bot, text, user_id=OTHER)
+    assert ack.get("response_type") == "ephemeral"
+    shown = ack["text"] + json.dumps(ack.get("blocks") or [])
+    for name in ("help", "pair", "boundaries", "goals", "roadmap", "actions", "wrapup", "end", "export"):
+        assert f"/mentor {name}" in shown, name
+    assert bot.fake.posts() == []
+
+
+def test_unknown_subcommand_says_so_and_lists_what_works(bot: RunningBot) -> None:
+    ack = run_command(bot, "frobnicate now", user_id=MENTOR)
+    assert ack.get("response_type") == "ephemeral"
+    assert "frobnicate" in ack["text"] and "unknown" in ack["text"].lower()
+    assert "/mentor help" in ack["text"] + json.dumps(ack.get("blocks") or [])
+    assert bot.fake.posts() == []
+
+
+def test_subcommand_separated_by_a_tab_or_newline_still_works(bot: RunningBot) -> None:
+    ask(bot, f"pair\t<@{MENTOR}|maria>\n<@{MENTEE}|tom>", user_id=ADMIN)
+    bot.fake.wait_for(lambda f: any(p.welcome_ts for p in all_pairs(bot)))
+
+
+def test_admin_only_subcommands_are_refused_to_members(bot: RunningBot) -> None:
+    started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    views = len(bot.fake.calls("views.open"))
+    for sub in ("import", "report"):
+        assert "admin" in ask(bot, sub, user_id=MENTOR).lower()
+    assert len(bot.fake.calls("views.open")) == views
+
+
+def test_admin_report_and_import_answer_admins(bot: RunningBot) -> None:
+    started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    seen = ask(bot, "report", user_id=ADMIN)
+    assert "pair" in seen.lower()
+    before = len(bot.fake.calls("views.open"))
+    run_command(bot, "import", user_id=ADMIN)
+    assert opened_view(bot, before)["type"] == "modal"
+
+
+def test_wrapup_posts_the_three_questions_into_the_pair_dm_now(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agree_through_the_ui(bot, pair)
+    seen = len(bot.fake.posts(pair.channel_id))
+    run_command(bot, "wrapup", user_id=MENTEE, channel_id=pair.channel_id or "")
+    posted = bot.fake.wait_for(
+        lambda f: [t for t in dm_texts(bot, pair.channel_id or "", seen) if "What was useful today?" in t]
+    )
+    assert len(posted) == 1
+    for question in QUESTIONS.values():
+        assert question in posted[0]
+
+
+def test_oversized_command_text_is_refused_plainly(bot: RunningBot) -> None:
+    ack = run_command(bot, "pair " + "<@U0MENTOR> " * 1000, user_id=ADMIN)
+    assert ack.get("response_type") == "ephemeral" and "too long" in ack["text"]
+    assert all_pairs(bot) == []

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from handlers.events import handle_thread_reply, is_member_thread_reply
 from mentoring.deps import Deps
+from scheduler.tick import tick
 from storage.models import PairStatus
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot
 from tests.support.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack
@@ -22,6 +26,15 @@ from tests.support.sessions import (
     message_with_key,
     new_pair_id,
     posts_of,
+)
+from tests.support.slack_user import (
+    agree_through_the_ui,
+    db_snapshot,
+    dm_texts,
+    open_items_of,
+    pair_via_command,
+    started,
+    thread_reply,
 )
 
 
@@ -121,3 +134,70 @@ def test_a_thread_parent_is_not_a_reply(fake_slack: FakeSlack) -> None:
     event = _event()
     event["thread_ts"] = event["ts"]
     assert is_member_thread_reply(event, BOT_USER_ID) is False
+
+
+def test_the_bots_own_messages_and_other_channels_messages_are_ignored(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before, calls = db_snapshot(bot), len(bot.fake.calls())
+    own = {
+        "type": "message",
+        "channel": pair.channel_id,
+        "channel_type": "mpim",
+        "user": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "app_id": "A0001",
+        "team": TEAM_ID,
+        "text": "useful: a reply the bot itself posted",
+        "ts": "1800000999.000100",
+        "thread_ts": pair.welcome_ts,
+        "parent_user_id": BOT_USER_ID,
+        "event_ts": "1800000999.000100",
+    }
+    assert bot.slack.event(own).status == 200
+    stranger = dict(own, user=OTHER, channel="C0OTHER", ts="1800000999.000200", event_ts="1800000999.000200")
+    stranger.pop("bot_id")
+    assert bot.slack.event(stranger).status == 200
+    bot.settle()
+    assert db_snapshot(bot) == before
+    assert [c.method for c in bot.fake.calls()[calls:] if c.method.startswith("chat.")] == []
+
+
+def test_thread_reply_to_the_questions_and_the_weekly_nudge(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start + timedelta(minutes=75), bot.deps)
+    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    event = thread_reply(pair, MENTEE, "next steps: call Ana about the raise", questions["ts"], "1800001000.000100")
+    # Slack retries an event it thinks was not acked: the same event_id arrives twice, handled once.
+    assert bot.slack.event(event, event_id="Ev0THREAD1").status == 200
+    retried = bot.slack.post(
+        json.dumps(
+            {
+                "token": "x",
+                "team_id": TEAM_ID,
+                "enterprise_id": "E0001",
+                "api_app_id": "A0001",
+                "event": event,
+                "type": "event_callback",
+                "event_id": "Ev0THREAD1",
+                "event_time": int(time.time()),
+                "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+            }
+        ),
+        "application/json",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert retried.status == 200
+    bot.fake.wait_for(lambda f: open_items_of(bot, pair.id or 0))
+    bot.settle()
+    assert open_items_of(bot, pair.id or 0) == ["call Ana about the raise"]
+
+    # The next week's nudge (on the meeting weekday, within hours) lists the mentee's open step.
+    seen = len(bot.fake.posts(channel))
+    nudge_at = start + timedelta(days=7) - timedelta(hours=7)  # Thursday 10:00 Berlin
+    tick(nudge_at, bot.deps)
+    tick(nudge_at, bot.deps)
+    nudges = [t for t in dm_texts(bot, channel, seen) if "call Ana about the raise" in t and f"<@{MENTEE}>" in t]
+    assert len(nudges) == 1, dm_texts(bot, channel, seen)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from storage.db import session_scope
 from storage.models import Prework
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot
-from tests.support.slack_user import active_pair
+from tests.support.slack_user import active_pair, pair_via_command, run_command, started
 
 
 def test_export_sends_the_callers_own_data_as_a_file_without_the_partners_prework(bot: RunningBot) -> None:
@@ -45,3 +45,12 @@ def test_export_with_no_pairs_says_there_is_nothing(bot: RunningBot) -> None:
     body = bot.slack.command("export", user_id=OTHER).json()
     assert "nothing to export" in body["text"]
     assert bot.fake.calls("files.getUploadURLExternal") == []
+
+
+def test_export_goes_only_to_the_caller(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    run_command(bot, "export", user_id=MENTEE, channel_id=pair.channel_id or "")
+    (done,) = bot.fake.wait_for_calls("files.completeUploadExternal")
+    assert done.args.get("channel_id") != pair.channel_id
+    opens = [c for c in bot.fake.calls("conversations.open") if c.args.get("users") == MENTEE]
+    assert opens, [c.args for c in bot.fake.calls("conversations.open")]

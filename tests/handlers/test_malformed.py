@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from tests.conftest import MENTOR, RunningBot
-from tests.support.payloads import block_action
-from tests.support.slack_user import all_pairs
+from tests.conftest import MENTEE, MENTOR, RunningBot
+from tests.support.payloads import block_action, view_submission
+from tests.support.slack_user import all_pairs, db_snapshot, opened_view, pair_via_command, run_command, started
 
 
 def test_garbled_interactivity_payload_is_refused_without_a_server_error(bot: RunningBot) -> None:
@@ -118,3 +118,42 @@ def test_signed_view_submission_without_user_is_400_not_500(bot: RunningBot) -> 
     response = bot.slack.interactive(payload)
     assert response.status == 400
     assert bot.fake.calls("chat.postMessage") == []
+
+
+def test_malformed_payloads_are_not_server_errors_and_change_nothing(bot: RunningBot) -> None:
+    started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = db_snapshot(bot)
+    bad = [
+        ("payload=not-json", "application/x-www-form-urlencoded"),
+        ("payload=" + quote(json.dumps({"type": "block_actions"})), "application/x-www-form-urlencoded"),
+        ("payload=" + quote(json.dumps([1, 2])), "application/x-www-form-urlencoded"),
+        ("{not json", "application/json"),
+        (json.dumps({"type": "event_callback"}), "application/json"),
+        ("", "application/x-www-form-urlencoded"),
+    ]
+    for body, content_type in bad:
+        status = bot.slack.post(body, content_type).status
+        assert status < 500, (body, status)
+    assert db_snapshot(bot) == before
+
+
+def test_submissions_with_missing_or_broken_state_change_nothing(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = db_snapshot(bot)
+    # (Not the roadmap: a theme missing from the state falls back, by design, to the suggestion it was shown with.)
+    for sub in ("boundaries", "prework", "goals"):
+        views = len(bot.fake.calls("views.open"))
+        run_command(bot, sub, user_id=MENTEE, channel_id=pair.channel_id or "")
+        view = opened_view(bot, views)
+        for state in (None, {}, {"values": None}, {"values": {"x": {"y": {"type": "plain_text_input"}}}}):
+            payload = view_submission(user_id=MENTEE, view=view, inputs={})
+            if state is None:
+                payload["view"].pop("state")
+            else:
+                payload["view"]["state"] = state
+            assert bot.slack.interactive(payload).status < 500, (sub, state)
+        payload = view_submission(user_id=MENTEE, view=view, inputs={})
+        payload["view"]["private_metadata"] = "{not json"
+        assert bot.slack.interactive(payload).status < 500, sub
+    bot.settle()
+    assert db_snapshot(bot) == before

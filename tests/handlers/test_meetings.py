@@ -9,9 +9,8 @@ from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Meeting, MeetingStatus, Pair
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot
-from tests.support.payloads import block_action, view_submission
+from tests.support.payloads import view_submission
 from tests.support.sessions import (
-    PAIR_DM,
     agree_boundaries,
     eventually,
     items,
@@ -22,6 +21,7 @@ from tests.support.sessions import (
     posts_of,
     utc,
 )
+from tests.support.slack_user import press
 
 
 def reminded(bot: RunningBot) -> tuple[int, dict[str, Any]]:
@@ -30,20 +30,6 @@ def reminded(bot: RunningBot) -> tuple[int, dict[str, Any]]:
     bot.deps.clock.set(utc(2026, 12, 3, 15, 0))  # type: ignore[attr-defined]
     tick(bot.deps.now(), bot.deps)
     return pair_id, message_with_key(bot.fake, "reminder:")
-
-
-def press(
-    bot: RunningBot, user: str, action_id: str, value: str, message: dict[str, Any], channel: str = PAIR_DM
-) -> None:
-    payload = block_action(
-        user_id=user,
-        action_id=action_id,
-        value=value,
-        channel_id=channel,
-        message={k: v for k, v in message.items() if k != "_args"},
-        response_url=bot.fake.response_url("action"),
-    )
-    assert bot.slack.interactive(payload).status == 200
 
 
 def test_someone_outside_the_pair_cannot_skip_confirm_or_move_its_meeting(bot: RunningBot) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import pytest
 
 from blocks.pairing import choice_value
 from mentoring.pairs import Choice, resolve_pair
@@ -10,7 +13,19 @@ from storage.db import session_scope
 from storage.models import Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
 from tests.support.payloads import block_action, view_submission
-from tests.support.slack_user import activate, all_pairs, click_welcome, pair_via_command
+from tests.support.slack_user import (
+    SECOND_MENTEE,
+    activate,
+    all_pairs,
+    ask,
+    click_welcome,
+    db_snapshot,
+    opened_view,
+    pair_via_command,
+    press_in_message,
+    run_command,
+    started,
+)
 
 pairs = all_pairs
 click = click_welcome
@@ -244,3 +259,132 @@ def test_the_same_two_people_with_roles_swapped_are_refused_while_paired(bot: Ru
     body = bot.slack.command(f"pair <@{MENTEE}> <@{MENTOR}>", user_id=ADMIN).json()
     assert "already paired" in body["text"]
     assert len(pairs(bot)) == 1
+
+
+@pytest.mark.parametrize("mentions", ["<@{m}|maria> <@{e}|tom>", "<@{m}> <@{e}>", "<@{m}|maria>   <@{e}>"])
+def test_admin_pairs_two_people_with_either_mention_form(bot: RunningBot, mentions: str) -> None:
+    text = "pair " + mentions.format(m=MENTOR, e=MENTEE)
+    seen = ask(bot, text, user_id=ADMIN)
+    assert f"<@{MENTOR}>" in seen and f"<@{MENTEE}>" in seen
+
+    opened = bot.fake.wait_for_calls("conversations.open")
+    assert set(opened[0].args["users"].split(",")) == {MENTOR, MENTEE}
+    pair = bot.fake.wait_for(lambda f: next((p for p in all_pairs(bot) if p.welcome_ts), None))
+    assert (pair.mentor_id, pair.mentee_id) == (MENTOR, MENTEE)
+    (welcome,) = bot.fake.posts(pair.channel_id)
+    shown = welcome["text"] + json.dumps(welcome.get("blocks") or [])
+    assert f"<@{MENTOR}>" in shown and f"<@{MENTEE}>" in shown
+    # Next steps: what to do now (accept / pre-work / boundaries), with buttons.
+    assert "actions" in [b["type"] for b in welcome["blocks"]]
+    assert "boundaries" in shown.lower() or "prework" in shown.lower() or "pre-work" in shown.lower()
+
+
+@pytest.mark.parametrize("who", [MENTOR, OTHER])
+def test_non_admin_cannot_pair_and_nothing_is_created(bot: RunningBot, who: str) -> None:
+    seen = ask(bot, f"pair <@{MENTOR}|maria> <@{MENTEE}|tom>", user_id=who)
+    assert "admin" in seen.lower()
+    assert all_pairs(bot) == []
+    assert bot.fake.calls("conversations.open") == [] and bot.fake.posts() == []
+
+
+def test_pair_with_wrong_number_of_mentions_shows_usage_and_creates_nothing(bot: RunningBot) -> None:
+    for text in (f"pair <@{MENTOR}>", "pair maria tom", f"pair <@{MENTOR}> <@{MENTEE}> <@{OTHER}>"):
+        assert "/mentor pair @mentor @mentee" in ask(bot, text, user_id=ADMIN)
+    assert all_pairs(bot) == []
+
+
+def test_end_needs_a_confirmation_before_anything_changes(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = db_snapshot(bot)
+    seen = ask(bot, "end", user_id=MENTEE, channel_id=pair.channel_id or "")
+    assert "confirm" in seen.lower()
+    assert db_snapshot(bot) == before
+
+
+def test_pairing_someone_with_themselves_or_an_unknown_user_creates_nothing(bot: RunningBot) -> None:
+    seen = ask(bot, f"pair <@{MENTOR}|maria> <@{MENTOR}|maria>", user_id=ADMIN)
+    assert "different" in seen.lower()
+    bot.fake.inject("conversations.open", error="user_not_found")
+    seen = ask(bot, f"pair <@{MENTOR}|maria> <@U0GHOST|ghost>", user_id=ADMIN)
+    bot.settle()
+    assert all_pairs(bot) == []
+    assert bot.fake.posts() == []
+
+
+def test_pending_pair_members_are_told_to_accept_first(bot: RunningBot) -> None:
+    pair = pair_via_command(bot, MENTOR, MENTEE)
+    before = db_snapshot(bot)
+    views = len(bot.fake.calls("views.open"))
+    seen = ask(bot, "goals", user_id=MENTEE, channel_id=pair.channel_id or "")
+    assert "accept" in seen.lower(), seen
+    assert len(bot.fake.calls("views.open")) == views and db_snapshot(bot) == before
+
+
+def test_ended_pair_members_can_no_longer_use_it(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = len(bot.fake.responses())
+    ack = run_command(bot, "end", user_id=MENTOR, channel_id=pair.channel_id or "")
+    blocks = ack.get("blocks") or bot.fake.wait_for_responses(before + 1)[before]["blocks"]
+    confirm = next(
+        e
+        for b in blocks
+        for e in (b.get("elements") or [b.get("accessory") or {}])
+        if "confirm" in e.get("action_id", "")
+    )
+    press_in_message(bot, MENTOR, confirm["action_id"], confirm["value"], channel=pair.channel_id or "", ts="1.000100")
+    bot.fake.wait_for(lambda f: all_pairs(bot)[0].status == "ended")
+    views = len(bot.fake.calls("views.open"))
+    seen = ask(bot, "goals", user_id=MENTEE, channel_id=pair.channel_id or "")
+    assert "not" in seen.lower()
+    assert len(bot.fake.calls("views.open")) == views
+
+
+def test_a_second_pair_of_the_same_two_people_is_refused(bot: RunningBot) -> None:
+    started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    opens = len(bot.fake.calls("conversations.open"))
+    for text in (f"pair <@{MENTOR}> <@{MENTEE}>", f"pair <@{MENTEE}|tom> <@{MENTOR}|maria>"):
+        seen = ask(bot, text, user_id=ADMIN)
+        assert "already" in seen.lower(), seen
+    assert len(all_pairs(bot)) == 1 and len(bot.fake.calls("conversations.open")) == opens
+
+
+@pytest.mark.parametrize("mentions", ["<@{m}|maria> <@{e}|tom>", "<@{e}> <@{m}>"])
+def test_an_admin_ends_a_pair_by_naming_both_after_confirming(bot: RunningBot, mentions: str) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = len(bot.fake.responses())
+    ack = run_command(bot, "end " + mentions.format(m=MENTOR, e=MENTEE), user_id=ADMIN)
+    blocks = ack.get("blocks") or bot.fake.wait_for_responses(before + 1)[before]["blocks"]
+    buttons = [e for b in blocks for e in (b.get("elements") or [b.get("accessory") or {}]) if e.get("action_id")]
+    assert {"pair_end_confirm", "pair_end_cancel"} <= {e["action_id"] for e in buttons}, blocks
+    assert all_pairs(bot)[0].status == "active"
+    confirm = next(e for e in buttons if e["action_id"] == "pair_end_confirm")
+    press_in_message(bot, ADMIN, "pair_end_confirm", confirm["value"], channel="C0001", ts="1.000100")
+    bot.fake.wait_for(lambda f: all_pairs(bot)[0].status == "ended")
+    # The members hear about it in their pair DM.
+    bot.fake.wait_for(lambda f: any("end" in p["text"].lower() for p in f.posts(pair.channel_id)[2:]))
+
+
+def test_import_pairs_many_lines_in_every_way_people_name_someone(bot: RunningBot) -> None:
+    bot.fake.add_user(SECOND_MENTEE, name="sam", tz="Europe/Paris")
+    bot.fake.add_user("U0THIRD", name="tia", tz="UTC")
+    n = len(bot.fake.calls("views.open"))
+    run_command(bot, "import", user_id=ADMIN)
+    view = opened_view(bot, n)
+    block = next(b["block_id"] for b in view["blocks"] if b["type"] == "input")
+    lines = "\n".join(
+        [
+            f"<@{MENTOR}|maria>, <@{MENTEE}>",
+            f"<@{MENTOR}>,<@{SECOND_MENTEE}|sam>",
+            "olga@example.com, tia@example.com",
+            "nobody-here, <@U0THIRD>",
+        ]
+    )
+    response = bot.slack.interactive(view_submission(user_id=ADMIN, view=view, inputs={block: lines}))
+    assert response.status == 200
+    bot.fake.wait_for(lambda f: len([p for p in all_pairs(bot) if p.welcome_ts]) == 3, timeout=10)
+    made = {(p.mentor_id, p.mentee_id) for p in all_pairs(bot)}
+    assert made == {(MENTOR, MENTEE), (MENTOR, SECOND_MENTEE), (OTHER, "U0THIRD")}
+    for call in bot.fake.calls("conversations.open"):
+        assert len(call.args["users"].split(",")) == 2 or call.args["users"] == ADMIN  # pair DMs; the admin's report
+    report = bot.fake.wait_for(lambda f: [p for p in f.posts() if "line 4" in p["text"]])
+    assert "nobody-here" in report[0]["text"] or "line 4" in report[0]["text"]

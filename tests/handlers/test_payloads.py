@@ -4,23 +4,40 @@ close a modal as if saved, with nothing saved and no word to the user."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from blocks import goals as ui
 from handlers.payloads import clean_text, parse_mentions, split_command
+from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Boundaries, Goal, GoalUpdate, Prework
-from tests.conftest import MENTEE, MENTOR, RunningBot
+from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
 from tests.handlers import test_boundaries, test_prework
 from tests.handlers.test_goals import VALID as GOAL
 from tests.handlers.test_goals import click_push, goal_id_by_title, make_pair, open_list, submit_and_refresh
 from tests.handlers.test_meetings import reminded
 from tests.support.bots import BOTH_DATABASES, bot_on
-from tests.support.payloads import view_submission
+from tests.support.payloads import view_action, view_submission
 from tests.support.sessions import meetings, utc
-from tests.support.slack_user import press, send_submission, submit
+from tests.support.slack_user import (
+    BOUNDARIES,
+    agree_through_the_ui,
+    db_snapshot,
+    latest_view_call,
+    opened_view,
+    pair_via_command,
+    press,
+    press_in_message,
+    run_command,
+    send_submission,
+    started,
+    submit,
+    view_count,
+)
 
 NUL = "\x00"
 
@@ -127,3 +144,90 @@ def test_subcommand_is_split_and_lower_cased() -> None:
     assert split_command("  PAIR <@U1> <@U2> ") == ("pair", "<@U1> <@U2>")
     assert split_command("") == ("", "")
     assert split_command(None) == ("", "")
+
+
+def test_oversized_text_in_a_modal_is_a_field_error_and_saves_nothing(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before_views = len(bot.fake.calls("views.open"))
+    run_command(bot, "boundaries", user_id=MENTOR, channel_id=pair.channel_id or "")
+    view = opened_view(bot, before_views)
+    before = db_snapshot(bot)
+    huge = dict(BOUNDARIES, location="x" * 5000, expectations="y" * 20000)
+    response = bot.slack.interactive(view_submission(user_id=MENTOR, view=view, inputs=huge))
+    assert response.status == 200
+    answer = response.json()
+    assert answer["response_action"] == "errors"
+    input_ids = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
+    assert set(answer["errors"]) <= input_ids and {"location", "expectations"} & set(answer["errors"])
+    bot.settle()
+    assert db_snapshot(bot) == before
+
+
+def _submit_oversized(bot: RunningBot, user: str, view: dict[str, Any], size: int) -> dict[str, Any]:
+    inputs = {
+        b["block_id"]: "x" * size
+        for b in view["blocks"]
+        if b["type"] == "input" and b["element"]["type"] == "plain_text_input"
+    }
+    response = bot.slack.interactive(view_submission(user_id=user, view=view, inputs=inputs))
+    assert response.status == 200, response.text
+    return response.json() if response.body else {}
+
+
+def test_oversized_prework_and_import_text_are_field_errors_and_save_nothing(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    before = db_snapshot(bot)
+    posts = len(bot.fake.posts())
+    for user, sub, channel in ((MENTEE, "prework", pair.channel_id or ""), (ADMIN, "import", "C0001")):
+        views = len(bot.fake.calls("views.open"))
+        run_command(bot, sub, user_id=user, channel_id=channel)
+        view = opened_view(bot, views)
+        answer = _submit_oversized(bot, user, view, 20000)
+        assert answer.get("response_action") == "errors", (sub, answer)
+        input_ids = {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
+        assert answer["errors"] and set(answer["errors"]) <= input_ids, answer
+    bot.settle()
+    assert db_snapshot(bot) == before and len(bot.fake.posts()) == posts
+
+
+def test_oversized_text_in_every_other_modal_is_a_field_error(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start - timedelta(minutes=55), bot.deps)
+    modals: list[tuple[str, dict[str, Any]]] = []
+
+    n = view_count(bot)
+    run_command(bot, "roadmap", user_id=MENTEE, channel_id=channel)
+    modals.append(("roadmap", latest_view_call(bot, n)))
+
+    n = view_count(bot)
+    run_command(bot, "goals", user_id=MENTEE, channel_id=channel)
+    goals = latest_view_call(bot, n)
+    n = view_count(bot)
+    bot.slack.interactive(view_action(user_id=MENTEE, view=goals, action_id="goals_add", value=str(pair.id)))
+    modals.append(("goal", latest_view_call(bot, n)))
+
+    n = view_count(bot)
+    press_in_message(bot, MENTEE, "items_add", str(pair.id), channel=channel, ts="1.000100")
+    modals.append(("items", latest_view_call(bot, n)))
+
+    reminder = bot.fake.messages(channel)[-1]
+    move = next(e for b in reminder["blocks"] for e in b.get("elements") or [] if e.get("action_id") == "meeting_move")
+    n = view_count(bot)
+    press_in_message(bot, MENTEE, "meeting_move", move["value"], channel=channel, ts=reminder["ts"])
+    modals.append(("move", latest_view_call(bot, n)))
+
+    before = db_snapshot(bot)
+    for name, view in modals:
+        texts = [b for b in view["blocks"] if b["type"] == "input" and b["element"]["type"] == "plain_text_input"]
+        if not texts:
+            continue
+        inputs = {b["block_id"]: "w" * 20000 for b in texts}
+        response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=inputs))
+        assert response.status == 200, (name, response.text)
+        answer = response.json() if response.body else {}
+        assert answer.get("response_action") == "errors", (name, answer)
+        bot.settle()
+        assert db_snapshot(bot) == before, name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, ActionStatus
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot
-from tests.support.payloads import block_action
+from tests.support.payloads import block_action, view_submission
 from tests.support.sessions import (
     PAIR_DM,
     agree_boundaries,
@@ -28,7 +29,15 @@ from tests.support.sessions import (
     rendered,
     utc,
 )
-from tests.support.slack_user import send_submission
+from tests.support.slack_user import (
+    agree_through_the_ui,
+    db_snapshot,
+    opened_view,
+    pair_via_command,
+    press_in_message,
+    send_submission,
+    started,
+)
 
 
 def wrapup(bot: RunningBot, user: str = MENTEE) -> dict[str, Any]:
@@ -44,7 +53,7 @@ def open_answer_modal(bot: RunningBot, user: str, checkin_id: int) -> dict[str, 
     return list(bot.fake.state.views.values())[-1]
 
 
-def submit(bot: RunningBot, user: str, view: dict[str, Any], inputs: dict[str, str]) -> Any:
+def submit_and_wait(bot: RunningBot, user: str, view: dict[str, Any], inputs: dict[str, str]) -> Any:
     """Submit the modal; when accepted, wait for the questions to be redrawn (the handler's last step)."""
     updates = len(bot.fake.calls("chat.update"))
     response = send_submission(bot, user, view, inputs)
@@ -103,7 +112,7 @@ def test_answer_modal_asks_for_at_least_one_answer_and_changes_nothing(bot: Runn
     (checkin,) = checkins(bot.engine, pair_id)
     view = open_answer_modal(bot, MENTEE, checkin.id)  # type: ignore[arg-type]
     assert view["title"]["text"] == "Closing questions"
-    response = submit(bot, MENTEE, view, {"useful": "  ", "next_steps": ""})
+    response = submit_and_wait(bot, MENTEE, view, {"useful": "  ", "next_steps": ""})
     assert response.json() == {"response_action": "errors", "errors": {"useful": "Answer at least one question."}}
     assert answers(bot.engine, checkin.id) == {}  # type: ignore[arg-type]
 
@@ -114,7 +123,7 @@ def test_answers_stay_editable_and_items_follow_the_lines(bot: RunningBot) -> No
     eventually(lambda: all_sent(bot.engine))
     (checkin,) = checkins(bot.engine, pair_id)
     view = open_answer_modal(bot, MENTEE, checkin.id)  # type: ignore[arg-type]
-    submit(bot, MENTEE, view, {"next_steps": "Call Ana\nUpdate CV\nRead chapter 3"})
+    submit_and_wait(bot, MENTEE, view, {"next_steps": "Call Ana\nUpdate CV\nRead chapter 3"})
     bot.fake.wait_for(lambda f: len(items(bot.engine, pair_id)) == 3)
     with session_scope(bot.engine) as session:
         first = session.get(ActionItem, items(bot.engine, pair_id)[0].id)
@@ -123,7 +132,7 @@ def test_answers_stay_editable_and_items_follow_the_lines(bot: RunningBot) -> No
 
     edit = open_answer_modal(bot, MENTEE, checkin.id)  # type: ignore[arg-type]
     assert "Read chapter 3" in str(edit["blocks"])  # pre-filled
-    submit(bot, MENTEE, edit, {"next_steps": "Update CV\nFind a mentor circle"})
+    submit_and_wait(bot, MENTEE, edit, {"next_steps": "Update CV\nFind a mentor circle"})
     bot.fake.wait_for(lambda f: any(i.text == "Find a mentor circle" for i in items(bot.engine, pair_id)))
     now_items = {(i.text, i.status) for i in items(bot.engine, pair_id)}
     assert now_items == {
@@ -139,12 +148,12 @@ def test_summary_is_posted_once_in_the_thread_when_both_have_answered(bot: Runni
     wrapup(bot)
     eventually(lambda: all_sent(bot.engine))
     (checkin,) = checkins(bot.engine, pair_id)
-    submit(bot, MENTEE, open_answer_modal(bot, MENTEE, checkin.id), {"useful": "Everything"})  # type: ignore[arg-type]
+    submit_and_wait(bot, MENTEE, open_answer_modal(bot, MENTEE, checkin.id), {"useful": "Everything"})  # type: ignore[arg-type]
     bot.fake.wait_for(lambda f: answers(bot.engine, checkin.id))  # type: ignore[arg-type]
     assert posts_of(bot.fake, "summary:") == []
-    submit(bot, MENTOR, open_answer_modal(bot, MENTOR, checkin.id), {"next_steps": "info: salary bands"})  # type: ignore[arg-type]
+    submit_and_wait(bot, MENTOR, open_answer_modal(bot, MENTOR, checkin.id), {"next_steps": "info: salary bands"})  # type: ignore[arg-type]
     bot.fake.wait_for(lambda f: posts_of(f, "summary:"))
-    submit(
+    submit_and_wait(
         bot, MENTOR, open_answer_modal(bot, MENTOR, checkin.id), {"next_steps": "info: salary bands\nresource: a book"}
     )  # type: ignore[arg-type]
     bot.fake.wait_for(lambda f: len(items(bot.engine, pair_id)) == 2)
@@ -173,7 +182,7 @@ def test_someone_outside_the_pair_can_neither_open_nor_submit_the_answers(bot: R
     assert len(bot.fake.state.views) == views
     # A crafted submission of the mentee's modal by someone else.
     view = open_answer_modal(bot, MENTEE, checkin.id)  # type: ignore[arg-type]
-    response = submit(bot, OTHER, view, {"useful": "sneaky"})
+    response = submit_and_wait(bot, OTHER, view, {"useful": "sneaky"})
     assert "not part of this pair" in response.json()["errors"]["useful"]
     assert answers(bot.engine, checkin.id) == {}  # type: ignore[arg-type]
 
@@ -194,3 +203,34 @@ def test_someone_outside_the_pair_can_neither_open_nor_submit_the_answers(bot: R
 )
 def test_thread_replies_are_split_by_their_prefixes(text: str, expected: dict[str, str]) -> None:
     assert parse_reply(text) == expected
+
+
+def test_answering_the_questions_through_the_button_and_an_oversized_answer(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agreed = agree_through_the_ui(bot, pair)
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start + timedelta(minutes=75), bot.deps)
+    channel = pair.channel_id or ""
+    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    answer = next(
+        e for b in questions["blocks"] for e in b.get("elements") or [] if e.get("action_id") == "checkin_answer"
+    )
+    bot.fake.inject("views.open", delay=3.5)  # a slow Slack must not delay the ack of the click
+    views = len(bot.fake.calls("views.open"))
+    press_in_message(bot, MENTEE, "checkin_answer", answer["value"], channel=channel, ts=questions["ts"])
+    view = opened_view(bot, views)
+    before = db_snapshot(bot)
+    inputs = {b["block_id"]: "z" * 20000 for b in view["blocks"] if b["type"] == "input"}
+    response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=inputs))
+    assert response.status == 200 and response.json()["response_action"] == "errors", response.text
+    assert db_snapshot(bot) == before
+    # An outsider submitting the same modal is refused.
+    good = {b["block_id"]: "Practise the pitch" for b in view["blocks"] if b["type"] == "input"}
+    response = bot.slack.interactive(view_submission(user_id=OTHER, view=view, inputs=good))
+    assert response.status == 200 and response.json()["response_action"] == "errors", response.text
+    bot.settle()
+    assert db_snapshot(bot) == before
+    # The member's answer is saved.
+    response = bot.slack.interactive(view_submission(user_id=MENTEE, view=view, inputs=good))
+    assert response.status == 200 and not (response.body and response.json().get("response_action") == "errors")
+    bot.fake.wait_for(lambda f: db_snapshot(bot) != before)

@@ -18,9 +18,10 @@ from mentoring.outbox import PlannedPost, enqueue
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Outbox
+from tests.conftest import MENTEE, MENTOR, RunningBot
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender, http_request
-from tests.support.slack_user import REPO, cli_env, run_cli
+from tests.support.slack_user import REPO, agree_through_the_ui, cli_env, dm_texts, pair_via_command, run_cli, started
 
 pytestmark = pytest.mark.e2e
 
@@ -216,3 +217,58 @@ def test_socket_mode_with_a_refused_app_token_exits_2_naming_it(
     assert "configuration error: SLACK_APP_TOKEN was refused" in result.stderr
     assert "Traceback" not in result.stderr
     assert fake_slack.calls("apps.connections.open")
+
+
+@pytest.mark.e2e
+def test_cli_help_lists_commands(tmp_path: Path) -> None:
+    result = run_cli(["--help"], tmp_path, cli_env(PYTHONPATH=str(REPO)))
+    assert result.returncode == 0 and "tick" in result.stdout
+
+
+@pytest.mark.e2e
+def test_cli_tick_twice_for_the_same_instant_posts_nothing_twice(bot: RunningBot, tmp_path: Path) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    agree_through_the_ui(bot, pair)
+    channel = pair.channel_id or ""
+    env = {"SLACK_BOT_TOKEN": VALID_TOKEN, "SLACK_API_URL": bot.fake.api_url, "DATABASE_URL": str(bot.engine.url)}
+    env["DATABASE_URL"] = bot.engine.url.render_as_string(hide_password=False)
+    seen = len(bot.fake.posts(channel))
+    for _ in range(2):
+        result = run_cli(["tick", "--now", "2026-12-03T19:25:00+01:00"], tmp_path, cli_env(**env, PYTHONPATH=str(REPO)))
+        assert result.returncode == 0, result.stderr
+    assert len([t for t in dm_texts(bot, channel, seen) if "What was useful today?" in t]) == 1
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": VALID_TOKEN, "MENTOR_DEFAULT_TZ": "Mars/Olympus"}, "MENTOR_DEFAULT_TZ"),
+        ({"SLACK_BOT_TOKEN": VALID_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "PORT": "eighty"}, "PORT"),
+        ({"SLACK_BOT_TOKEN": VALID_TOKEN, "DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
+        ({"SLACK_BOT_TOKEN": VALID_TOKEN, "DATABASE_URL": "mysql://u@127.0.0.1/d"}, "DATABASE_URL"),
+    ],
+)
+def test_cli_configuration_errors_exit_2_with_one_line_naming_the_variable(
+    tmp_path: Path, env: dict[str, str], variable: str
+) -> None:
+    args = [] if variable == "PORT" else ["tick", "--now", "2026-12-03T10:00:00"]
+    result = run_cli(args, tmp_path, cli_env(**env, PYTHONPATH=str(REPO)))
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert variable in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.e2e
+def test_cli_tick_without_now_uses_the_current_time_and_real_env_beats_dotenv(bot: RunningBot, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=not-a-token\nDATABASE_URL=nonsense://\n")
+    env = {
+        "SLACK_BOT_TOKEN": VALID_TOKEN,
+        "SLACK_API_URL": bot.fake.api_url,
+        "DATABASE_URL": bot.engine.url.render_as_string(hide_password=False),
+    }
+    result = run_cli(["tick"], tmp_path, cli_env(**env, PYTHONPATH=str(REPO)))
+    assert result.returncode == 0, result.stderr
+    result = run_cli(["tick", "--now", "2026-12-03T19:25:00Z"], tmp_path, cli_env(**env, PYTHONPATH=str(REPO)))
+    assert result.returncode == 0, result.stderr

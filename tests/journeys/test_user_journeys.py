@@ -128,14 +128,14 @@ def open_with_command(bot: RunningBot, text: str, user: str, channel: str) -> di
     return opened_view(bot, before)
 
 
-def press(bot: RunningBot, user: str, channel: str, message: dict[str, Any], action_id: str) -> None:
+def press_button(bot: RunningBot, user: str, channel: str, message: dict[str, Any], action_id: str) -> None:
     """Press the button ``action_id`` of ``message``, with the value it carries."""
     slack_user.press(bot, user, action_id, button_value(message, action_id), message, channel=channel)
 
 
 def press_opening(bot: RunningBot, user: str, channel: str, message: dict[str, Any], action_id: str) -> dict[str, Any]:
     before = len(bot.fake.calls("views.open"))
-    press(bot, user, channel, message, action_id)
+    press_button(bot, user, channel, message, action_id)
     return opened_view(bot, before)
 
 
@@ -252,7 +252,7 @@ def onboard(bot: RunningBot, agreed: dict[str, str] | None = None) -> tuple[int,
         ]
     )
     assert len(second) == 1
-    press(bot, MENTEE, channel, second[0], "boundaries_agree")
+    press_button(bot, MENTEE, channel, second[0], "boundaries_agree")
     agreed = bot.fake.wait_for(lambda f: [p for p in f.posts(channel) if p["text"].startswith("Boundaries agreed")])
     assert len(agreed) == 1
     bot.fake.wait_for(lambda f: "Replaced by version 2" in rendered(message_at(bot, channel, first[0]["ts"])))
@@ -336,7 +336,7 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     assert button_labels(reminder) == ["We'll meet", "Skip this one", "Move it"]
     assert clock.at(utc(2026, 11, 26, 15, 0)) == []  # the same instant again posts nothing twice
     updates = len(bot.fake.calls("chat.update"))
-    press(bot, MENTOR, channel, message_with(bot, channel, "reminder:"), "meeting_confirm")
+    press_button(bot, MENTOR, channel, message_with(bot, channel, "reminder:"), "meeting_confirm")
     bot.fake.wait_for(lambda f: len(f.calls("chat.update")) > updates)
     confirmed = message_with(bot, channel, "reminder:")
     assert f"<@{MENTOR}> confirmed" in rendered(confirmed) and "Meeting 1" in rendered(confirmed)
@@ -440,7 +440,7 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
 
     # Done from the nudge: the nudge itself changes in place.
     updates = len(bot.fake.calls("chat.update"))
-    press(bot, MENTEE, channel, message_with(bot, channel, f"nudge:{pair_id}:{MENTEE}"), "item_done")
+    press_button(bot, MENTEE, channel, message_with(bot, channel, f"nudge:{pair_id}:{MENTEE}"), "item_done")
     bot.fake.wait_for(lambda f: len(f.calls("chat.update")) > updates)
     assert "~Rehearse the talk twice~" in rendered(message_with(bot, channel, f"nudge:{pair_id}:{MENTEE}"))
 
@@ -448,7 +448,7 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     (reminder,) = clock.at(utc(2026, 12, 3, 15, 0))
     assert "Meeting 2" in rendered(reminder) and "Industry trends" in rendered(reminder)
     updates = len(bot.fake.calls("chat.update"))
-    press(bot, MENTEE, channel, message_with(bot, channel, f"reminder:{pair_id}:"), "meeting_skip")
+    press_button(bot, MENTEE, channel, message_with(bot, channel, f"reminder:{pair_id}:"), "meeting_skip")
     bot.fake.wait_for(lambda f: len(f.calls("chat.update")) > updates)
     skipped = message_with(bot, channel, f"reminder:{pair_id}:")
     assert f"<@{MENTEE}> skipped this meeting" in rendered(skipped) and button_labels(skipped) == []
@@ -554,7 +554,7 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
 
     # Old buttons and thread replies in the pair DM now change nothing and say why.
     views, responses = len(bot.fake.calls("views.open")), len(bot.fake.responses())
-    press(bot, MENTEE, channel, message_with(bot, channel, "wrapup:"), "checkin_answer")
+    press_button(bot, MENTEE, channel, message_with(bot, channel, "wrapup:"), "checkin_answer")
     (refusal,) = bot.fake.wait_for(lambda f: f.responses()[responses:])
     assert refusal["text"] == "This pairing has ended, so there's nothing more to do here."
     assert len(bot.fake.calls("views.open")) == views
@@ -567,7 +567,7 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
             text="useful: the whole program",
         )
     )
-    press(bot, MENTOR, channel, message_with(bot, channel, f"nudge:{pair_id}:{MENTOR}"), "item_done")
+    press_button(bot, MENTOR, channel, message_with(bot, channel, f"nudge:{pair_id}:{MENTOR}"), "item_done")
     (refusal,) = bot.fake.wait_for(lambda f: f.responses()[responses + 1 :])
     assert "pairing has ended" in refusal["text"]
     assert bot.fake.posts(channel)[posts:] == []

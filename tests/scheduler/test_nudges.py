@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from mentoring.deps import Deps
 from mentoring.followthrough import add_items, complete_item
@@ -11,9 +11,18 @@ from mentoring.meeting_changes import skip_meeting
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, CheckInAnswer, Meeting, Pair
-from tests.conftest import MENTEE, MENTOR
+from tests.conftest import MENTEE, MENTOR, RunningBot
 from tests.support.fake_slack import FakeSlack
 from tests.support.sessions import agree_boundaries, checkins, items, meetings, new_pair_id, posts_of, rendered, utc
+from tests.support.slack_user import (
+    BOUNDARIES,
+    agree_through_the_ui,
+    dm_texts,
+    open_items_of,
+    pair_via_command,
+    started,
+    thread_reply,
+)
 
 
 def add(deps: Deps, pair_id: int, owner: str, text: str, *, due_at: datetime | None = None, at: datetime) -> None:
@@ -116,3 +125,28 @@ def test_skipped_meetings_do_not_make_a_pair_inactive(deps: Deps, fake_slack: Fa
     assert posts_of(fake_slack, "inactive:") == []
     with session_scope(deps.engine) as session:
         assert inactive_pairs(session, utc(2027, 1, 2, 18, 0)) == []
+
+
+def test_a_nudge_in_the_pair_dm_waits_for_hours_both_members_share(bot: RunningBot) -> None:
+    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
+    # Mentor 08:00-20:00 Berlin (07-19 UTC); mentee 09:00-17:00 New York (14-22 UTC): shared 14:00-19:00 UTC.
+    hours = dict(BOUNDARIES, mentee_contact_start="09:00", mentee_contact_end="17:00", mentee_tz="America/New_York")
+    agreed = agree_through_the_ui(bot, pair, hours)
+    channel = pair.channel_id or ""
+    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
+    tick(start + timedelta(minutes=75), bot.deps)
+    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    for user, text, ts in (
+        (MENTEE, "next steps: call Ana", "1800002000.000100"),
+        (MENTOR, "next: intro to Bo", "1800002000.000200"),
+    ):
+        bot.slack.event(thread_reply(pair, user, text, questions["ts"], ts))
+    bot.fake.wait_for(lambda f: len(open_items_of(bot, pair.id or 0)) == 2)
+    bot.fake.wait_for(lambda f: any(p["text"].startswith("You both answered") for p in f.posts(channel)))
+    seen = len(bot.fake.posts(channel))
+    next_week = start + timedelta(days=7)
+    tick(next_week.replace(hour=7, minute=5), bot.deps)  # 08:05 Berlin, 02:05 New York: the mentee is asleep
+    assert not [t for t in dm_texts(bot, channel, seen) if "call Ana" in t or "intro to Bo" in t]
+    tick(next_week.replace(hour=14, minute=5), bot.deps)  # 15:05 Berlin, 09:05 New York
+    posted = dm_texts(bot, channel, seen)
+    assert [t for t in posted if "call Ana" in t] and [t for t in posted if "intro to Bo" in t], posted

@@ -1,4 +1,5 @@
-"""One Slack user's hands, used by every test: pair, accept, submit a modal, press a button, tick, run the CLI.
+"""One Slack user's hands, used by every test: pair, accept, run a command, submit a modal, press a button, reply
+in a thread, tick, run the CLI.
 
 Rows a test needs as a starting point (an active pair) are written directly; everything a member does
 goes through correctly signed requests to the running bot (``bot.slack``), shaped like Slack's own.
@@ -6,20 +7,24 @@ goes through correctly signed requests to the running bot (``bot.slack``), shape
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from storage.db import session_scope
-from storage.models import Pair, PairStatus
-from tests.support.fake_slack import TEAM_ID
+from storage.models import ActionItem, Boundaries, BoundariesStatus, Goal, Outbox, Pair, PairStatus, RoadmapItem
+from tests.support.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack
 from tests.support.payloads import block_action, view_action, view_submission
+from tests.support.slack_requests import SlackSender
 
 if TYPE_CHECKING:
     from tests.conftest import RunningBot
@@ -31,6 +36,29 @@ MENTEE = "U0MENTEE"
 PAIR_DM = "G0PAIRDM01"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; the injected clock starts here
 REPO = Path(__file__).resolve().parents[2]
+SECOND_MENTEE = "U0SECOND"
+#: Boundaries as the mentor proposes them through the modal: weekly, Thursday 17:00 Berlin, 08–20 contact hours.
+BOUNDARIES = {
+    "frequency": "weekly",
+    "weekday": "3",  # Thursday
+    "start_time": "17:00",
+    "duration_minutes": "60",
+    "timezone": "Europe/Berlin",
+    "location": "Video call",
+    "contact_method": "Slack, in this DM",
+    "mentor_contact_start": "08:00",
+    "mentor_contact_end": "20:00",
+    "mentor_tz": "Europe/Berlin",
+    "mentee_contact_start": "08:00",
+    "mentee_contact_end": "20:00",
+    "mentee_tz": "Europe/Berlin",
+    "mentor_role": "Listen, ask, share experience",
+    "mentee_role": "Set the agenda, follow through",
+    "expectations": "We both come prepared",
+    "scope_in": "Career growth",
+    "scope_out": "",
+    "notes": "",
+}
 
 
 # ---- a pair to start from ------------------------------------------------------------------------
@@ -191,3 +219,176 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 60
         text=True,
         timeout=timeout,
     )
+
+
+# ---- as Slack sends it: Enterprise Grid fields, the 3-second ack, the UI end to end -----------------------
+
+
+def enterprise_command_body(sender: SlackSender, text: str, *, user_id: str, channel_id: str = "C0001") -> str:
+    """The slash command exactly as slash_command.txt shows it, Enterprise Grid fields included."""
+    return urlencode(
+        {
+            "token": "FAKEverificationTOKEN0001",
+            "team_id": TEAM_ID,
+            "team_domain": "example-ws",
+            "enterprise_id": "E0001",
+            "enterprise_name": "Example Org",
+            "channel_id": channel_id,
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": "alice",
+            "command": "/mentor",
+            "text": text,
+            "api_app_id": "A0001",
+            "is_enterprise_install": "false",
+            "response_url": sender.response_url,
+            "trigger_id": f"1111111111.2222222222.{time.monotonic_ns():032x}"[:56],
+        }
+    )
+
+
+def run_command(bot: RunningBot, text: str, *, user_id: str, channel_id: str = "C0001") -> dict[str, Any]:
+    """Run ``/mentor text``; the ack must come within 3 s; returns the ack body (or {})."""
+    body = enterprise_command_body(bot.slack, text, user_id=user_id, channel_id=channel_id)
+    started = time.monotonic()
+    response = bot.slack.post(body, "application/x-www-form-urlencoded")
+    assert time.monotonic() - started < 3
+    assert response.status == 200, response.text
+    return response.json() if response.body else {}
+
+
+def answer_text(bot: RunningBot, ack: dict[str, Any], before: int) -> str:
+    """What the caller saw: the ack's text, or the first response_url answer after ``before``."""
+    if ack.get("text"):
+        return str(ack["text"]) + " " + json.dumps(ack.get("blocks") or [])
+    replies = bot.fake.wait_for_responses(before + 1)
+    return str(replies[before].get("text", "")) + " " + json.dumps(replies[before].get("blocks") or [])
+
+
+def ask(bot: RunningBot, text: str, *, user_id: str, channel_id: str = "C0001") -> str:
+    before = len(bot.fake.responses())
+    return answer_text(bot, run_command(bot, text, user_id=user_id, channel_id=channel_id), before)
+
+
+def press_in_message(bot: RunningBot, user: str, action_id: str, value: str, *, channel: str, ts: str) -> None:
+    message = next((m for m in bot.fake.messages(channel) if m["ts"] == ts), None)
+    payload = block_action(
+        user_id=user,
+        action_id=action_id,
+        value=value,
+        channel_id=channel,
+        message={
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "ts": ts,
+            "text": (message or {}).get("text", ""),
+            "blocks": (message or {}).get("blocks", []),
+        },
+        response_url=bot.fake.response_url("action"),
+    )
+    payload["team"] = {"id": TEAM_ID, "domain": "example-ws", "enterprise_id": "E0001", "enterprise_name": "Org"}
+    payload["enterprise"] = {"id": "E0001", "name": "Example Org"}
+    started = time.monotonic()
+    response = bot.slack.interactive(payload)
+    assert time.monotonic() - started < 3
+    assert response.status == 200, response.text
+
+
+def opened_view(bot: RunningBot, before: int) -> dict[str, Any]:
+    call = bot.fake.wait_for_calls("views.open", before + 1)[before]
+    view = dict(call.args["view"])
+    view.setdefault("id", f"V{before:04d}")
+    return view
+
+
+def db_snapshot(bot: RunningBot) -> str:
+    """Every row the bot keeps about pairs, as text, to show that a refused request changed nothing."""
+    with session_scope(bot.engine) as session:
+        rows: list[Any] = []
+        for model in (Pair, Boundaries, Goal, ActionItem, RoadmapItem, Outbox):
+            rows.extend(sorted((r.model_dump_json() for r in session.exec(select(model))), key=str))
+        return "\n".join(rows)
+
+
+def started(bot: RunningBot, pending: Pair) -> Pair:
+    """Both accept; returns once "You're both in!" is in the pair DM (the last thing accepting does)."""
+    pair = activate(bot, pending)
+    bot.fake.wait_for(lambda f: any(p["text"].startswith("You're both in") for p in f.posts(pair.channel_id)))
+    return pair
+
+
+def pair_of(bot: RunningBot, mentor: str, mentee: str) -> Pair:
+    return next(p for p in all_pairs(bot) if (p.mentor_id, p.mentee_id) == (mentor, mentee))
+
+
+def agree_through_the_ui(bot: RunningBot, pair: Pair, inputs: dict[str, str] | None = None) -> Boundaries:
+    before = len(bot.fake.calls("views.open"))
+    run_command(bot, "boundaries", user_id=MENTOR, channel_id=pair.channel_id or "")
+    view = opened_view(bot, before)
+    response = bot.slack.interactive(view_submission(user_id=MENTOR, view=view, inputs=inputs or BOUNDARIES))
+    assert response.status == 200 and not response.body, response.text
+
+    def proposed(_: FakeSlack) -> Boundaries | None:
+        with session_scope(bot.engine) as session:
+            return session.exec(select(Boundaries).where(Boundaries.proposal_ts.is_not(None))).first()  # type: ignore[union-attr]
+
+    row = bot.fake.wait_for(proposed)
+    channel, ts = pair.channel_id or "", row.proposal_ts or ""
+    press_in_message(bot, MENTEE, "boundaries_agree", str(row.id), channel=channel, ts=ts)
+
+    def agreed(_: FakeSlack) -> Boundaries | None:
+        with session_scope(bot.engine) as session:
+            return session.exec(select(Boundaries).where(Boundaries.status == BoundariesStatus.AGREED)).first()
+
+    row = bot.fake.wait_for(agreed)
+    bot.fake.wait_for(lambda f: any(p["text"].startswith("Boundaries agreed") for p in f.posts(pair.channel_id)))
+    bot.fake.wait_for_calls("files.completeUploadExternal")  # the .ics, the last thing the agreement does
+    return row
+
+
+def dm_texts(bot: RunningBot, channel: str, after: int) -> list[str]:
+    return [p["text"] + " " + json.dumps(p.get("blocks") or []) for p in bot.fake.posts(channel)[after:]]
+
+
+def thread_reply(pair: Pair, user: str, text: str, thread_ts: str, ts: str) -> dict[str, Any]:
+    """message.mpim thread reply as message_mpim_thread_reply.json shows it (parent_user_id = the bot)."""
+    return {
+        "type": "message",
+        "client_msg_id": f"5f0c3d1e-0000-4000-8000-{int(float(ts) * 1000) % 10**12:012d}",
+        "channel": pair.channel_id,
+        "channel_type": "mpim",
+        "user": user,
+        "team": TEAM_ID,
+        "text": text,
+        "blocks": [
+            {
+                "type": "rich_text",
+                "block_id": "Ab1Cd",
+                "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+            }
+        ],
+        "ts": ts,
+        "thread_ts": thread_ts,
+        "parent_user_id": BOT_USER_ID,
+        "event_ts": ts,
+    }
+
+
+def open_items_of(bot: RunningBot, pair_id: int) -> list[str]:
+    with session_scope(bot.engine) as session:
+        return [i.text for i in session.exec(select(ActionItem).where(ActionItem.pair_id == pair_id))]
+
+
+def latest_view_call(bot: RunningBot, before: int) -> dict[str, Any]:
+    """The newest view the bot opened or pushed after ``before`` calls of either."""
+
+    def views(f: FakeSlack) -> list[Any]:
+        return [c for c in f.calls() if c.method in ("views.open", "views.push")]
+
+    call = bot.fake.wait_for(lambda f: len(views(f)) > before and views(f))[-1]
+    return dict(call.args["view"], id=f"V{before:04d}")
+
+
+def view_count(bot: RunningBot) -> int:
+    return len([c for c in bot.fake.calls() if c.method in ("views.open", "views.push")])
