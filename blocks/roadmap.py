@@ -82,20 +82,14 @@ def roadmap_form(
     )
 
 
-def themes_in_view(view: dict[str, Any]) -> dict[int, str]:
-    """The theme typed for each meeting in a roadmap view (its state, else the value it was shown with)."""
-    values = (view.get("state") or {}).get("values") or {}
-    found: dict[int, str] = {}
+def shown_themes(view: dict[str, Any]) -> dict[int, str]:
+    """The theme each meeting's input was shown with (what ``roadmap_form`` pre-filled)."""
+    shown: dict[int, str] = {}
     for block in view.get("blocks") or []:
         match = THEME_BLOCK.match(str(block.get("block_id") or ""))
-        if block.get("type") != "input" or not match:
-            continue
-        state = (values.get(block["block_id"]) or {}).get(INPUT_ACTION)
-        if state is not None:
-            found[int(match.group(1))] = str(state.get("value") or "")
-        else:
-            found[int(match.group(1))] = str((block.get("element") or {}).get("initial_value") or "")
-    return found
+        if match and block.get("type") == "input":
+            shown[int(match.group(1))] = str((block.get("element") or {}).get("initial_value") or "")
+    return shown
 
 
 def block_ids_by_number(view: dict[str, Any]) -> dict[int, str]:

@@ -32,6 +32,7 @@ from handlers.context import (
     Submission,
     invocation,
     open_for_member,
+    open_member_modal,
     register_member_form,
 )
 from mentoring import boundaries as rules
@@ -80,11 +81,8 @@ def open_boundaries(
 
 
 def cmd_boundaries(inv: Invocation, pair: Pair) -> None:
-    if not pair.has_member(inv.user_id):
-        inv.problem(MEMBERS_ONLY)
-        return
-    inv.ack()
-    open_boundaries(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+    """``/mentor boundaries``: the form, for a member of the pair."""
+    open_member_modal(inv, pair, MEMBERS_ONLY, open_boundaries)
 
 
 def _close_message(client: WebClient, pair: Pair, row: Boundaries, status: str) -> None:

@@ -185,6 +185,15 @@ ModalOpener = Callable[..., None]
 Validate = Callable[[dict[str, str | None]], Any]
 
 
+def open_member_modal(inv: Invocation, pair: Pair, refusal: Problem, open_modal: ModalOpener) -> None:
+    """A pair subcommand whose modal only the pair's own members fill in (an admin in the DM gets ``refusal``)."""
+    if not pair.has_member(inv.user_id):
+        inv.problem(refusal)
+        return
+    inv.ack()
+    open_modal(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+
+
 def open_for_member(
     ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps, open_modal: ModalOpener
 ) -> None:

@@ -12,6 +12,8 @@ import json
 import logging
 import threading
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.error import URLError
 
@@ -22,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from mentoring.deps import Deps
-from storage.db import database_monitor
+from storage.db import DatabaseMonitor, database_monitor
 
 logger = logging.getLogger(__name__)
 
@@ -138,36 +140,38 @@ def _send_to_response_url(response_url: str, text: str) -> None:
         logger.warning("could not tell the user the database is down: %s", _one_line(error))
 
 
+def database_gate(
+    body: dict[str, Any], next: Callable[[], BoltResponse | None], *, monitor: DatabaseMonitor
+) -> BoltResponse | None:
+    """Before any listener: when the database does not answer within 1.5 s, answer that, instead of hanging."""
+    if monitor.sqlite or not isinstance(body, dict) or not needs_database(body):
+        return next()  # a local SQLite file cannot be black-holed; its problems surface as errors at once
+    state = monitor.check(DATABASE_GATE_WAIT_S, write=False)
+    if state.reachable:
+        return next()
+    logger.warning("answered a request without the database: it cannot be reached (%s)", state.detail)
+    return database_down_answer(body)
+
+
+def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> BoltResponse:
+    """The one error handler: a log line with an error id, and an answer that says what happened."""
+    error_id = uuid.uuid4().hex[:8]
+    body = body if isinstance(body, dict) else {}
+    if is_database_outage(error):
+        logger.warning("error %s: the database cannot be reached (%s)", error_id, _one_line(error))
+        text = DATABASE_DOWN
+    elif is_slack_outage(error):
+        logger.warning("error %s: a Slack call failed (%s)", error_id, _one_line(error))
+        text = apology(error_id)
+    else:
+        logger.error("unhandled error %s", error_id, exc_info=error)
+        text = apology(error_id)
+    if body.get("type") == "view_submission":
+        return view_submission_failed(body.get("view"), not_saved(error_id, database_down=text == DATABASE_DOWN))
+    _notify(body, client, text)
+    return BoltResponse(status=200, body="")
+
+
 def register(app: App, deps: Deps) -> None:
-    monitor = database_monitor(deps.engine)
-
-    def database_gate(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """Before any listener: when the database does not answer within 1.5 s, answer that, instead of hanging."""
-        if monitor.sqlite or not isinstance(body, dict) or not needs_database(body):
-            return next()  # a local SQLite file cannot be black-holed; its problems surface as errors at once
-        state = monitor.check(DATABASE_GATE_WAIT_S, write=False)
-        if state.reachable:
-            return next()
-        logger.warning("answered a request without the database: it cannot be reached (%s)", state.detail)
-        return database_down_answer(body)
-
-    app.use(database_gate)
-
-    def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> BoltResponse:
-        error_id = uuid.uuid4().hex[:8]
-        body = body if isinstance(body, dict) else {}
-        if is_database_outage(error):
-            logger.warning("error %s: the database cannot be reached (%s)", error_id, _one_line(error))
-            text = DATABASE_DOWN
-        elif is_slack_outage(error):
-            logger.warning("error %s: a Slack call failed (%s)", error_id, _one_line(error))
-            text = apology(error_id)
-        else:
-            logger.error("unhandled error %s", error_id, exc_info=error)
-            text = apology(error_id)
-        if body.get("type") == "view_submission":
-            return view_submission_failed(body.get("view"), not_saved(error_id, database_down=text == DATABASE_DOWN))
-        _notify(body, client, text)
-        return BoltResponse(status=200, body="")
-
+    app.use(partial(database_gate, monitor=database_monitor(deps.engine)))
     app.error(handle_error)

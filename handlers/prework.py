@@ -23,6 +23,7 @@ from handlers.context import (
     Invocation,
     Submission,
     open_for_member,
+    open_member_modal,
     register_member_form,
 )
 from mentoring import prework
@@ -45,11 +46,8 @@ def open_prework(deps: Deps, client: WebClient, *, trigger_id: str, pair: Pair, 
 
 
 def cmd_prework(inv: Invocation, pair: Pair) -> None:
-    if not pair.has_member(inv.user_id):
-        inv.problem(MEMBERS_ONLY)
-        return
-    inv.ack()
-    open_prework(inv.deps, inv.client, trigger_id=inv.trigger_id, pair=pair, user_id=inv.user_id)
+    """``/mentor prework``: the form, for a member of the pair."""
+    open_member_modal(inv, pair, MEMBERS_ONLY, open_prework)
 
 
 def share(deps: Deps, client: WebClient, submission: Submission[prework.PreworkIn]) -> None:

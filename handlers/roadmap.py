@@ -52,6 +52,15 @@ def open_roadmap(inv: Invocation, pair: Pair) -> None:
     inv.client.views_open(trigger_id=inv.trigger_id, view=ui.roadmap_form(rows, pair_id=pair.id, tz=tz))
 
 
+def typed_themes(view: dict[str, Any]) -> dict[int, str]:
+    """The theme typed for each meeting in a roadmap view (its state, else the value it was shown with)."""
+    ids = ui.block_ids_by_number(view)
+    typed = payloads.inputs(view, ids.values())
+    present = payloads.submitted_blocks(view)
+    shown = ui.shown_themes(view)
+    return {n: typed[block_id] or "" if block_id in present else shown.get(n, "") for n, block_id in ids.items()}
+
+
 def swapped(themes: dict[int, str], value: str) -> dict[int, str]:
     """``themes`` with meeting ``n``'s theme moved one place up or down (``"n:up"`` / ``"n:down"``)."""
     number_text, _, direction = value.partition(":")
@@ -79,7 +88,7 @@ def move_theme(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps)
             new_view = problem_view(message, title="Roadmap")
         else:
             rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now(), first=first)
-            themes = swapped(ui.themes_in_view(view), payloads.action_value(body) or "")
+            themes = swapped(typed_themes(view), payloads.action_value(body) or "")
             new_view = ui.roadmap_form(
                 rows, pair_id=pair.id, tz=inv.timezone(session), rev=_rev(meta) + 1, themes=themes
             )
@@ -92,7 +101,7 @@ def move_theme(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps)
 def save_roadmap(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
     """Save the themes (errors on the meeting they are about) and tell the pair DM."""
     inv = invocation(deps, body, client)
-    themes = ui.themes_in_view(view)
+    themes = typed_themes(view)
     with session_scope(deps.engine) as session:
         pair = inv.pair(session, payloads.metadata(view).get("p"))
         if isinstance(pair, Problem):
