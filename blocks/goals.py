@@ -190,6 +190,58 @@ def _text_input(
     return input_block(block_id, label, element, hint=hint, optional=optional)
 
 
+#: The SMART form's text fields: label, hint, placeholder, longest text, multi-line, optional.
+SMART_TEXT_FIELDS: dict[str, tuple[str, str, str, int, bool, bool]] = {
+    "title": (
+        "Specific — what exactly?",
+        "A short title: what exactly will be achieved.",
+        "e.g. Give a 10-minute talk at the team demo",
+        TITLE_MAX,
+        False,
+        False,
+    ),
+    "description": (
+        "Specific — details",
+        "Anything that makes it clearer: scope, who is involved, what is not included.",
+        "",
+        TEXT_MAX,
+        True,
+        True,
+    ),
+    "measurable": (
+        "Measurable — how will we know it is done?",
+        "A metric or evidence: a number reached, a thing shipped, feedback received.",
+        "",
+        TEXT_MAX,
+        True,
+        False,
+    ),
+    "achievable": (
+        "Achievable — what makes it realistic?",
+        "The resources, time and support you have for it.",
+        "",
+        TEXT_MAX,
+        True,
+        False,
+    ),
+    "relevant": ("Relevant — why does it matter?", "Why it matters to the mentee's aims.", "", TEXT_MAX, True, False),
+}
+
+
+def _smart_input(name: str, goal: Goal | None, *, hint: str | None = None) -> Block:
+    label, default_hint, placeholder, longest, multiline, optional = SMART_TEXT_FIELDS[name]
+    return _text_input(
+        FIELD_BLOCKS[name],
+        label,
+        hint or default_hint,
+        initial=str(getattr(goal, name) or "") if goal else "",
+        max_length=longest,
+        multiline=multiline,
+        optional=optional,
+        placeholder=placeholder,
+    )
+
+
 def goal_form(
     *,
     pair: Pair,
@@ -201,41 +253,9 @@ def goal_form(
     """Add (``goal`` None) or edit a goal: one field per SMART letter, each with a hint."""
     blocks: list[Block] = [
         context("One field per SMART letter. Be concrete: you'll check progress on it in your meetings."),
-        _text_input(
-            FIELD_BLOCKS["title"],
-            "Specific — what exactly?",
-            "A short title: what exactly will be achieved.",
-            initial=goal.title if goal else "",
-            max_length=TITLE_MAX,
-            placeholder="e.g. Give a 10-minute talk at the team demo",
-        ),
-        _text_input(
-            FIELD_BLOCKS["description"],
-            "Specific — details",
-            "Anything that makes it clearer: scope, who is involved, what is not included.",
-            initial=goal.description if goal else "",
-            max_length=TEXT_MAX,
-            multiline=True,
-            optional=True,
-        ),
-        _text_input(
-            FIELD_BLOCKS["measurable"],
-            "Measurable — how will we know it is done?",
-            "A metric or evidence: a number reached, a thing shipped, feedback received.",
-            initial=goal.measurable if goal else "",
-            max_length=TEXT_MAX,
-            multiline=True,
-        ),
-        _text_input(
-            FIELD_BLOCKS["achievable"],
-            "Achievable — what makes it realistic?",
-            "The resources, time and support you have for it.",
-            initial=goal.achievable if goal else "",
-            max_length=TEXT_MAX,
-            multiline=True,
-        ),
+        *(_smart_input(name, goal) for name in ("title", "description", "measurable", "achievable")),
     ]
-    relevant_hint = "Why it matters to the mentee's aims."
+    relevant_hint = None
     if wants:
         blocks.append(
             context(
@@ -244,16 +264,7 @@ def goal_form(
             )
         )
         relevant_hint = "Why it matters to the mentee's aims — link it to their pre-work (above)."
-    blocks.append(
-        _text_input(
-            FIELD_BLOCKS["relevant"],
-            "Relevant — why does it matter?",
-            relevant_hint,
-            initial=goal.relevant if goal else "",
-            max_length=TEXT_MAX,
-            multiline=True,
-        )
-    )
+    blocks.append(_smart_input("relevant", goal, hint=relevant_hint))
     picker = picker_element(
         "datepicker", INPUT_ACTION, initial=goal.due_on.isoformat() if goal else None, placeholder="Due date"
     )

@@ -115,7 +115,12 @@ class _Click:
     value: str | None
 
     def show(self, view: dict[str, Any]) -> None:
+        """Redraw the list modal in place."""
         _update_view(self.inv.client, self.view_id, view)
+
+    def push(self, view: dict[str, Any]) -> None:
+        """Push a form or detail view over the list."""
+        self.inv.client.views_push(trigger_id=self.inv.trigger_id, view=view)
 
     def pair(self, session: Session) -> Pair | None:
         """The list's pair if the clicker is a member; else the list says why and this is None."""
@@ -159,8 +164,7 @@ def add_goal(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -
         if pair is None:
             return
         wants = goals.mentee_wants(session, pair)
-    form = ui.goal_form(pair=pair, root_view_id=click.view_id, page=click.page, wants=wants)
-    client.views_push(trigger_id=click.inv.trigger_id, view=form)
+    click.push(ui.goal_form(pair=pair, root_view_id=click.view_id, page=click.page, wants=wants))
 
 
 def edit_goal(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
@@ -172,8 +176,7 @@ def edit_goal(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) 
             return
         pair, goal = found
         wants = goals.mentee_wants(session, pair)
-    form = ui.goal_form(pair=pair, root_view_id=click.view_id, page=click.page, goal=goal, wants=wants)
-    client.views_push(trigger_id=click.inv.trigger_id, view=form)
+    click.push(ui.goal_form(pair=pair, root_view_id=click.view_id, page=click.page, goal=goal, wants=wants))
 
 
 def open_progress(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
@@ -183,8 +186,7 @@ def open_progress(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: De
         found = _checked(session, click, active_goal=True)
     if found is not None:
         pair, goal = found
-        form = ui.progress_form(goal, pair=pair, root_view_id=click.view_id, page=click.page)
-        client.views_push(trigger_id=click.inv.trigger_id, view=form)
+        click.push(ui.progress_form(goal, pair=pair, root_view_id=click.view_id, page=click.page))
 
 
 def show_detail(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
@@ -198,8 +200,7 @@ def show_detail(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps
         today = goals.local_today(deps.now(), click.inv.timezone(session))
         updates = goals.history(session, goal.id or 0, limit=goals.HISTORY_SHOWN)
         total = goals.count_history(session, goal.id or 0)
-    view = ui.detail_view(goal, updates, total_updates=total, today=today)
-    client.views_push(trigger_id=click.inv.trigger_id, view=view)
+    click.push(ui.detail_view(goal, updates, total_updates=total, today=today))
 
 
 def mark_done(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
