@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import available_timezones
 
@@ -17,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from mentoring.meeting_series import FREQUENCIES, WEEKDAYS, first_meeting_date, meeting_starts
 from mentoring.problems import Problem
+from storage.db import rows_matched
 from storage.models import Boundaries, BoundariesStatus, Pair
 
 FieldErrors = dict[str, str]
@@ -159,13 +161,12 @@ def validate_boundaries(raw: Mapping[str, object]) -> BoundariesIn | FieldErrors
 
     if errors:
         return errors
-    return BoundariesIn(
-        **{
-            **text,
-            "weekday": int(text["weekday"]),
-            "duration_minutes": int(text["duration_minutes"]),
-        }
-    )
+    fields: dict[str, Any] = {
+        **text,
+        "weekday": int(text["weekday"]),
+        "duration_minutes": int(text["duration_minutes"]),
+    }
+    return BoundariesIn(**fields)
 
 
 def as_values(boundaries: Boundaries | BoundariesIn) -> dict[str, str]:
@@ -322,7 +323,7 @@ def agree(
         .values(status=BoundariesStatus.AGREED, agreed_by=user_id, agreed_at=now, first_meeting_on=first)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_matched(result) != 1:
         return Problem("This proposal changed a moment ago. Look at the newest one in your pair DM.")
     older = list(
         session.exec(

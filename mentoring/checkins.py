@@ -6,6 +6,8 @@ just after that meeting uses the same key, so the questions come once), ``wrapup
 a conversation held off-schedule. Answers come from the *Answer* modal (editable) or from replies in
 the message's thread (appended). Every line of *next steps* and *before our next conversation*
 becomes a follow-through item of the person who answered, due at the next meeting.
+
+``checkin_post`` turns the message (rendered by ``blocks.checkins``) into the outbox post of a check-in.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from mentoring.followthrough import open_items_by_owner, split_lines, sync_check
 from mentoring.meeting_changes import mark_held
 from mentoring.meetings import lock_pair, next_meeting
 from mentoring.outbox import PlannedPost
-from storage.models import ActionItem, CheckIn, CheckInAnswer, EventReceipt, Meeting, Outbox, Pair
+from storage.models import ActionItem, CheckIn, CheckInAnswer, EventReceipt, Meeting, Outbox, Pair, table_of
 
 USEFUL = "What was useful today?"
 NEXT_STEPS = "What are your next steps?"
@@ -106,7 +108,7 @@ def get_or_create_checkin(
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
-        insert(CheckIn.__table__)  # type: ignore[arg-type]
+        insert(table_of(CheckIn))
         .values(
             team_id=pair.team_id,
             pair_id=pair.id,
@@ -177,12 +179,12 @@ def claim_event(session: Session, *, team_id: str, event_id: str | None, now: da
         return True
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = EventReceipt.__table__
+    table = table_of(EventReceipt)
     result = session.execute(
-        insert(table)  # type: ignore[arg-type]
+        insert(table)
         .values(team_id=team_id, event_id=event_id[:64], received_at=now)
         .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(table.c.id)  # type: ignore[attr-defined]
+        .returning(table.c.id)
     )
     return bool(result.all())
 
@@ -204,7 +206,9 @@ def has_content(answer: CheckInAnswer | None) -> bool:
 
 
 def answered_by(session: Session, checkin: CheckIn) -> set[str]:
-    return {user for user, answer in answers_of(session, checkin.id).items() if has_content(answer)}  # type: ignore[arg-type]
+    if checkin.id is None:  # not stored: no answers yet
+        return set()
+    return {user for user, answer in answers_of(session, checkin.id).items() if has_content(answer)}
 
 
 @dataclass
@@ -247,7 +251,8 @@ def _record(
     now: datetime,
     append: bool,
 ) -> AnswerOutcome:
-    lock_pair(session, pair.id)  # type: ignore[arg-type]
+    assert pair.id is not None and checkin.id is not None
+    lock_pair(session, pair.id)
     session.refresh(checkin)
     answer = session.exec(
         select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin.id, CheckInAnswer.user_id == user_id)
@@ -255,7 +260,7 @@ def _record(
     if answer is None:
         answer = CheckInAnswer(
             team_id=checkin.team_id, checkin_id=checkin.id, user_id=user_id, created_at=now, updated_at=now
-        )  # type: ignore[arg-type]
+        )
     added = 0
     for name in FIELDS:
         given = (fields.get(name) or "").strip()
@@ -310,9 +315,10 @@ class CheckInBrief:
 
 
 def checkin_brief(session: Session, *, checkin: CheckIn, pair: Pair) -> CheckInBrief:
+    assert checkin.id is not None
     meeting = session.get(Meeting, checkin.meeting_id) if checkin.meeting_id is not None else None
     return CheckInBrief(
-        checkin_id=checkin.id,  # type: ignore[arg-type]
+        checkin_id=checkin.id,
         number=(meeting.number or None) if meeting is not None else None,
         meeting_at=meeting.scheduled_at if meeting is not None else None,
         relationship=checkin.with_relationship_questions,

@@ -92,7 +92,9 @@ def open_items_by_owner(
 ) -> dict[str, list[ActionItem]]:
     """The pair's open items, mentee's first then mentor's (both keys always present)."""
     grouped: dict[str, list[ActionItem]] = {pair.mentee_id: [], pair.mentor_id: []}
-    for item in open_items(session, pair.id, awake_at=awake_at):  # type: ignore[arg-type]
+    if pair.id is None:  # not stored: nothing can be open yet
+        return grouped
+    for item in open_items(session, pair.id, awake_at=awake_at):
         grouped.setdefault(item.owner_id, []).append(item)
     return grouped
 
@@ -182,12 +184,13 @@ def add_items(
         return Problem("Write at least one item (one per line).")
     if len(lines) > MAX_ITEMS_PER_ADD:
         return Problem(f"That's {len(lines)} items; add at most {MAX_ITEMS_PER_ADD} at a time.")
+    assert pair.id is not None
     items = []
     for line in lines:
         item_kind, item_text = parse_item_line(line, kind)
         item = ActionItem(
             team_id=pair.team_id,
-            pair_id=pair.id,  # type: ignore[arg-type]
+            pair_id=pair.id,
             owner_id=owner_id,
             text=item_text,
             kind=item_kind,
@@ -245,7 +248,7 @@ def items_by_ids(session: Session, pair_id: int, ids: Iterable[int]) -> dict[int
     if not wanted:
         return {}
     rows = session.exec(select(ActionItem).where(ActionItem.pair_id == pair_id, col(ActionItem.id).in_(wanted)))
-    return {item.id: item for item in rows}  # type: ignore[misc]
+    return {item.id: item for item in rows if item.id is not None}
 
 
 def move_items_due_at(session: Session, pair_id: int, old: datetime, new: datetime | None) -> None:

@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from mentoring.dates import too_far_ahead
 from mentoring.problems import Problem
+from storage.db import rows_matched
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair, Prework
 
 #: How many goals a pair may have active at once (``max_active`` parameters default to it).
@@ -142,6 +143,8 @@ def create_goal(
     session.exec(select(Pair).where(Pair.id == pair.id).with_for_update()).first()
     if count_active(session, pair.id or 0) >= max_active:
         return invalid({"title": f"You already have {max_active} active goals. Mark one done before adding another."})
+    due_on = values["due_on"]
+    assert isinstance(due_on, date)  # validate_goal refused a missing or unparsed date
     goal = Goal(
         team_id=pair.team_id,
         pair_id=pair.id or 0,
@@ -150,7 +153,7 @@ def create_goal(
         measurable=str(values["measurable"]),
         achievable=str(values["achievable"]),
         relevant=str(values["relevant"]),
-        due_on=values["due_on"],  # type: ignore[arg-type]
+        due_on=due_on,
         created_by=by,
         created_at=now,
         updated_at=now,
@@ -262,7 +265,7 @@ def mark_done(
         .values(status=GoalStatus.DONE, completed_on=local_today(now, tz), progress=100, updated_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_matched(result) != 1:
         return GOAL_DONE
     session.refresh(goal)
     session.add(
@@ -328,7 +331,7 @@ class GoalCounts:
 
 def goal_counts(session: Session, pair_id: int, *, today: date) -> GoalCounts:
     """How many goals the pair has active, done and overdue (what admins may see; never titles)."""
-    rows = session.exec(select(Goal.status, Goal.due_on).where(Goal.pair_id == pair_id)).all()
+    rows = session.exec(select(col(Goal.status), col(Goal.due_on)).where(Goal.pair_id == pair_id)).all()
     active = [due for status, due in rows if status == GoalStatus.ACTIVE]
     return GoalCounts(active=len(active), done=len(rows) - len(active), overdue=sum(1 for due in active if due < today))
 

@@ -46,8 +46,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from storage.db import session_scope
-from storage.models import Outbox, OutboxStatus, Pair
+from storage.db import rows_matched, session_scope
+from storage.models import Outbox, OutboxStatus, Pair, table_of
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +135,9 @@ def enqueue(session: Session, posts: Iterable[PlannedPost], *, now: datetime) ->
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # Bind through the table so UTCDateTime conversion applies.
     stmt = (
-        insert(Outbox.__table__)  # type: ignore[arg-type]
+        insert(table_of(Outbox))
         .on_conflict_do_nothing(index_elements=["delivery_key"])
-        .returning(Outbox.__table__.c.id)  # type: ignore[attr-defined]
+        .returning(table_of(Outbox).c.id)
     )
     inserted = 0
     for row in rows:
@@ -227,7 +227,7 @@ def renew_claim(engine: Engine, row: Outbox, wall: datetime) -> bool:
             .values(attempts=col(Outbox.attempts) + 1)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)
+        return bool(rows_matched(result))
 
 
 def finish_claim(engine: Engine, row: Outbox, values: dict[str, Any]) -> bool:
@@ -243,7 +243,7 @@ def finish_claim(engine: Engine, row: Outbox, values: dict[str, Any]) -> bool:
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)
+        return bool(rows_matched(result))
 
 
 def hold_workspace(engine: Engine, token: str, team_id: str, reason: str, resume_at: datetime, now: datetime) -> None:

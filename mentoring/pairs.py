@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mentoring.problems import NO_PAIR, NOT_IN_PAIR, Problem
+from storage.db import rows_matched
 from storage.models import Pair, PairStatus
 
 
@@ -125,7 +126,7 @@ def answer_invite(
 def _changed(session: Session, statement: Update) -> bool:
     """Run a conditional UPDATE of one row; True when it matched (this caller made the change)."""
     result = session.execute(statement.execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rows_matched(result) == 1
 
 
 def end_pair(session: Session, *, pair: Pair, by: str, now: datetime) -> Pair | Problem:
@@ -147,7 +148,7 @@ def pairs_of(session: Session, *, team_id: str, user_id: str, statuses: Sequence
             select(Pair)
             .where(
                 Pair.team_id == team_id,
-                or_(Pair.mentor_id == user_id, Pair.mentee_id == user_id),
+                or_(col(Pair.mentor_id) == user_id, col(Pair.mentee_id) == user_id),
                 col(Pair.status).in_(statuses),
             )
             .order_by(col(Pair.created_at), col(Pair.id))

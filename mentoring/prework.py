@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mentoring.problems import Problem
+from storage.db import rows_matched
 from storage.models import Pair, Prework
 
 #: The questions, in order: field name → (question, longest answer in characters).
@@ -78,7 +79,16 @@ def save_prework(
         row = prework_of(session, pair_id=pair.id, user_id=user_id)
         created = row is None
         if row is None:
-            row = Prework(team_id=pair.team_id, pair_id=pair.id, user_id=user_id, created_at=now, **_texts(answers))
+            row = Prework(
+                team_id=pair.team_id,
+                pair_id=pair.id,
+                user_id=user_id,
+                created_at=now,
+                updated_at=now,
+                wants=answers.wants,
+                brings=answers.brings,
+                expects=answers.expects,
+            )
         else:
             for field, value in _texts(answers).items():
                 setattr(row, field, value)
@@ -105,7 +115,7 @@ def claim_share(session: Session, *, pair_id: int, now: datetime) -> bool:
         .values(prework_shared_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rows_matched(result) == 1
 
 
 @dataclass(frozen=True)

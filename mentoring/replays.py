@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from storage.db import rows_matched
 from storage.models import RequestReceipt
 
 #: Receipts are kept a while longer than Slack's five-minute signature window, then pruned.
@@ -44,4 +45,4 @@ def prune_receipts(session: Session, *, now: datetime) -> int:
         .where(col(RequestReceipt.received_at) < now - KEEP_FOR)
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rows_matched(result)

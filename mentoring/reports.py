@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
+from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
 
 from mentoring.checkins import has_content
@@ -67,17 +68,17 @@ def undelivered_by_reason(session: Session, *, team_id: str, now: datetime) -> d
     return dict(Counter(reason_in_words(item.reason) for item in found).most_common())
 
 
-def _count_by(session: Session, column, *where) -> Counter[str]:  # type: ignore[no-untyped-def]
+def _count_by(session: Session, column: Mapped[str], *where: ColumnElement[bool]) -> Counter[str]:
     rows = session.exec(select(column, func.count()).where(*where).group_by(column))
     return Counter({str(value): int(count) for value, count in rows})
 
 
 def program_report(session: Session, *, team_id: str, now: datetime) -> ProgramReport:
     pair_ids = select(Pair.id).where(Pair.team_id == team_id)
-    pairs = _count_by(session, Pair.status, Pair.team_id == team_id)
-    meetings = _count_by(session, Meeting.status, col(Meeting.pair_id).in_(pair_ids))
-    goals = _count_by(session, Goal.status, col(Goal.pair_id).in_(pair_ids))
-    items = _count_by(session, ActionItem.status, col(ActionItem.pair_id).in_(pair_ids))
+    pairs = _count_by(session, col(Pair.status), col(Pair.team_id) == team_id)
+    meetings = _count_by(session, col(Meeting.status), col(Meeting.pair_id).in_(pair_ids))
+    goals = _count_by(session, col(Goal.status), col(Goal.pair_id).in_(pair_ids))
+    items = _count_by(session, col(ActionItem.status), col(ActionItem.pair_id).in_(pair_ids))
     checkin_ids = select(CheckIn.id).where(col(CheckIn.pair_id).in_(pair_ids))
     checkins = session.exec(select(func.count()).select_from(CheckIn).where(col(CheckIn.pair_id).in_(pair_ids))).one()
     answers = sum(

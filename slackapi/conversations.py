@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk import WebClient
 
 
@@ -11,7 +13,7 @@ def open_group_dm(client: WebClient, user_ids: tuple[str, ...]) -> str:
     return str(response["channel"]["id"])
 
 
-def direct_message(client: WebClient, user_id: str, text: str, blocks: list[dict] | None = None) -> str:  # type: ignore[type-arg]
+def direct_message(client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None = None) -> str:
     """Post ``text`` to ``user_id``'s DM with the bot; return the message ts."""
     channel = open_group_dm(client, (user_id,))
     return str(client.chat_postMessage(channel=channel, text=text, blocks=blocks)["ts"])

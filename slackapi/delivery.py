@@ -129,7 +129,8 @@ def _find_already_posted(client: WebClient, row: Outbox, channel: str) -> str | 
         except (SlackApiError, OSError) as error:
             logger.warning("could not read history to check outbox row %s: %s", row.id, error)
             raise _HistoryUnavailable(error) from error
-        for message in history.get("messages", []) or []:
+        messages: list[dict[str, Any]] = history.get("messages", []) or []
+        for message in messages:
             metadata = message.get("metadata") or {}
             if (
                 metadata.get("event_type") == METADATA_EVENT_TYPE

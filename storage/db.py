@@ -1,4 +1,4 @@
-"""Engine and session helpers: one engine per process, one session per unit of work."""
+"""Engine and session helpers: one engine per process, one session per unit of work, rows an UPDATE matched."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -275,3 +275,11 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             session.rollback()
             raise
 
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched.
+
+    ``Session.execute`` returns a ``CursorResult`` for these statements but is typed as returning a plain ``Result``.
+    """
+    assert isinstance(result, CursorResult)
+    return result.rowcount

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, TableClause, Text, UniqueConstraint, inspect, text
 from sqlmodel import Field, SQLModel
 
 import storage.oauth_tables  # noqa: F401  (the OAuth install tables live on the same metadata)
@@ -19,7 +19,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts(nullable: bool = True) -> Column:  # type: ignore[type-arg]
+def table_of(model: type[SQLModel]) -> TableClause:
+    """The Core table of a table model (its ``__table__``, which SQLModel leaves untyped)."""
+    return inspect(model).tables[0]
+
+
+def _ts(nullable: bool = True) -> Column[datetime]:
     return Column(UTCDateTime(), nullable=nullable)
 
 
@@ -137,7 +142,7 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
-def _text(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+def _text(nullable: bool = False) -> Column[str]:
     return Column(Text, nullable=nullable)
 
 

@@ -19,10 +19,11 @@ from storage.models import Boundaries, Pair
 
 def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
     """The questions of the pair's latest ended meeting once due (earlier missed ones are let go)."""
+    assert pair.id is not None  # scheduled pairs are stored rows
     latest = latest_ended(sync_meetings(session, pair, boundaries, now), now)
     if latest is None or latest.meeting_id is None:
         return
-    key = meeting_checkin_key(pair.id, latest.meeting_id)  # type: ignore[arg-type]
+    key = meeting_checkin_key(pair.id, latest.meeting_id)
     if outbox_row(session, key) is not None:
         return
     windows = pair_dm_windows(boundaries, now)

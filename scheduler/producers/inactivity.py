@@ -22,8 +22,9 @@ KIND = "inactive"
 
 def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
     """One nudge per inactive stretch (keyed by the stretch's first meeting), inside the DM's hours."""
+    assert pair.id is not None  # scheduled pairs are stored rows
     sync_meetings(session, pair, boundaries, now)
-    streak = inactivity_streak(session, pair.id, now, boundaries=boundaries)  # type: ignore[arg-type]
+    streak = inactivity_streak(session, pair.id, now, boundaries=boundaries)
     if len(streak) < INACTIVE_AFTER or streak[0].meeting_id is None:
         return
     key = f"inactive:{pair.id}:{streak[0].meeting_id}"

@@ -39,6 +39,7 @@ def nudge_key(pair_id: int, user_id: str, day: date) -> str:
 
 def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
     """Nudges now due; only items open when the nudge fell due (and not snoozed) are listed; none, no nudge."""
+    assert pair.id is not None  # scheduled pairs are stored rows
     day = nudge_day(boundaries, now)
     day_start = datetime.combine(day, time(0), tzinfo=ZoneInfo(boundaries.timezone)).astimezone(UTC)
     for user_id in (pair.mentee_id, pair.mentor_id):
@@ -46,10 +47,10 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
         due = next_allowed_or_fallback(day_start, windows)
         if not due <= now < due + LATE_AT_MOST or not is_allowed(now, windows):
             continue
-        key = nudge_key(pair.id, user_id, day)  # type: ignore[arg-type]
+        key = nudge_key(pair.id, user_id, day)
         if outbox_row(session, key) is not None:
             continue
-        items = open_items(session, pair.id, owner_id=user_id, awake_at=now, created_before=due)  # type: ignore[arg-type]
+        items = open_items(session, pair.id, owner_id=user_id, awake_at=now, created_before=due)
         if not items:
             continue
         text, blocks = nudge_message(pair, user_id, items, now)

@@ -25,6 +25,7 @@ CLOSING_MARGIN = timedelta(minutes=10)
 
 def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) -> Iterator[PlannedPost]:
     """Reminders now due: the meeting has not started, its reminder time has come, and the DM's hours are open."""
+    assert pair.id is not None  # scheduled pairs are stored rows
     slots = sync_meetings(session, pair, boundaries, now)
     windows = pair_dm_windows(boundaries, now)
     for slot in slots:
@@ -33,7 +34,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
         due = last_allowed_before_or_fallback(slot.scheduled_at - REMINDER_LEAD, windows, margin=CLOSING_MARGIN)
         if due > now or not is_allowed(now, windows):
             continue
-        key = reminder_key(pair.id, slot)  # type: ignore[arg-type]
+        key = reminder_key(pair.id, slot)
         if outbox_row(session, key) is not None:
             continue
         brief = meeting_brief(session, pair=pair, boundaries=boundaries, slot=slot, now=now)
