@@ -17,33 +17,23 @@ from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot, make_settings
 from tests.support import slack_user
 from tests.support.fake_slack import FakeSlack
 from tests.support.payloads import view_submission
-from tests.support.slack_user import press, submit
+from tests.support.slack_user import boundaries_inputs, press, submit
 
 CHANNEL = "GPAIRDM001"
 make_pair = partial(slack_user.make_pair, channel=CHANNEL)
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; the injected clock starts here
 NO_TZ_USER = "U0NOTZ"
-VALID = {
-    "frequency": "biweekly",
-    "weekday": "1",
-    "start_time": "10:00",
-    "duration_minutes": "60",
-    "timezone": "Europe/Berlin",
-    "location": "https://meet.example.com/abc?x=1&y=2",
-    "contact_method": "Slack, in this DM",
-    "mentor_contact_start": "09:00",
-    "mentor_contact_end": "17:00",
-    "mentor_tz": "Europe/Berlin",
-    "mentee_contact_start": "08:00",
-    "mentee_contact_end": "12:00",
-    "mentee_tz": "America/New_York",
-    "mentor_role": "Listen, ask, share experience",
-    "mentee_role": "Set the agenda, follow through",
-    "expectations": "We both come prepared",
-    "scope_in": "Career growth, feedback",
-    "scope_out": "",
-    "notes": "",
-}
+VALID = boundaries_inputs(
+    frequency="biweekly",
+    weekday="1",
+    start_time="10:00",
+    location="https://meet.example.com/abc?x=1&y=2",
+    mentor_contact_start="09:00",
+    mentor_contact_end="17:00",
+    mentee_contact_end="12:00",
+    mentee_tz="America/New_York",
+    scope_in="Career growth, feedback",
+)
 
 
 @pytest.fixture

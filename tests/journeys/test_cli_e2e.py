@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from mentoring.outbox import PlannedPost, enqueue
+from mentoring.outbox import enqueue
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import Outbox
 from tests.conftest import MENTEE, MENTOR, RunningBot
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
+from tests.support.outbox import planned_posts
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender, http_request
 from tests.support.slack_user import REPO, agree_through_the_ui, cli_env, dm_texts, pair_via_command, run_cli, started
 
@@ -112,7 +113,7 @@ def _plan(database_url: str, count: int, when: datetime) -> None:
     with session_scope(engine) as session:
         enqueue(
             session,
-            [PlannedPost(f"e2e:{n}", "T0001", "G0E2E", "test", f"e2e post {n}", not_before=when) for n in range(count)],
+            planned_posts(count, key="e2e", channel="G0E2E", not_before=when, text="e2e post {n}"),
             now=when,
         )
     engine.dispose()

@@ -21,7 +21,7 @@ from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
 from tests.support import slack_user
 from tests.support.payloads import block_action, mpim_message, view_action
 from tests.support.sessions import answers, checkins, items, meetings, rendered
-from tests.support.slack_user import activate, all_pairs, pair_via_command, submit
+from tests.support.slack_user import activate, all_pairs, boundaries_inputs, pair_via_command, submit
 from tests.support.slack_user import tick_at as at
 
 THREE_QUESTIONS = (
@@ -30,27 +30,16 @@ THREE_QUESTIONS = (
     "What will you do, learn or explore before our next conversation?",
 )
 
-BOUNDARIES = {
-    "frequency": "weekly",
-    "weekday": "3",  # Thursday
-    "start_time": "11:00",
-    "duration_minutes": "60",
-    "timezone": "America/New_York",
-    "location": "https://meet.example.com/maria-tom",
-    "contact_method": "Slack, in this DM",
-    "mentor_contact_start": "09:00",
-    "mentor_contact_end": "17:00",
-    "mentor_tz": "Europe/Berlin",
-    "mentee_contact_start": "08:00",
-    "mentee_contact_end": "12:00",
-    "mentee_tz": "America/New_York",
-    "mentor_role": "Listen, ask, share experience",
-    "mentee_role": "Set the agenda, follow through",
-    "expectations": "We both come prepared",
-    "scope_in": "Career growth, feedback",
-    "scope_out": "",
-    "notes": "",
-}
+BOUNDARIES = boundaries_inputs(
+    start_time="11:00",
+    timezone="America/New_York",
+    location="https://meet.example.com/maria-tom",
+    mentor_contact_start="09:00",
+    mentor_contact_end="17:00",
+    mentee_contact_end="12:00",
+    mentee_tz="America/New_York",
+    scope_in="Career growth, feedback",
+)
 
 GOAL = {
     "specific_title": "Give a 10-minute talk at the team demo",

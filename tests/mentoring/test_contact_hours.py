@@ -16,6 +16,7 @@ from mentoring.contact_hours import (
     pair_dm_windows,
 )
 from storage.models import Boundaries
+from tests.support.sessions import NINE_TO_FIVE_IN_TWO_ZONES
 
 BERLIN_9_17 = Window.parse("09:00", "17:00", "Europe/Berlin")
 NEW_YORK_9_17 = Window.parse("09:00", "17:00", "America/New_York")
@@ -26,15 +27,7 @@ def utc(*args: int) -> datetime:
 
 
 def boundaries(**overrides: str) -> Boundaries:
-    values = {
-        "mentor_contact_start": "09:00",
-        "mentor_contact_end": "17:00",
-        "mentor_tz": "Europe/Berlin",
-        "mentee_contact_start": "09:00",
-        "mentee_contact_end": "17:00",
-        "mentee_tz": "America/New_York",
-    }
-    values.update(overrides)
+    values = {**NINE_TO_FIVE_IN_TWO_ZONES, **overrides}
     return Boundaries(
         team_id="T0001",
         pair_id=1,

@@ -18,6 +18,7 @@ from storage.models import Boundaries, Meeting, Pair, PairStatus
 from tests.conftest import MENTEE, MENTOR
 from tests.support.fake_slack import FakeSlack
 from tests.support.sessions import (
+    NINE_TO_FIVE_IN_TWO_ZONES,
     PAIR_DM,
     agree_boundaries,
     items,
@@ -195,15 +196,7 @@ def test_reminders_and_questions_keep_local_time_across_the_spring_dst_change(
 def two_zones(engine: Engine, **overrides: object) -> int:
     """Mentor in Berlin and mentee in New York, both 09:00–17:00 local: they share 14:00–16:00 UTC in winter."""
     pair_id = new_pair_id(engine, mentor=MENTOR, mentee=MENTEE)
-    values: dict[str, object] = {
-        "mentor_contact_start": "09:00",
-        "mentor_contact_end": "17:00",
-        "mentor_tz": "Europe/Berlin",
-        "mentee_contact_start": "09:00",
-        "mentee_contact_end": "17:00",
-        "mentee_tz": "America/New_York",
-    }
-    values.update(overrides)
+    values: dict[str, object] = {**NINE_TO_FIVE_IN_TWO_ZONES, **overrides}
     agree_boundaries(engine, pair_id, **values)
     return pair_id
 

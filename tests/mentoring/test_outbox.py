@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.app import build_deps
-from mentoring.outbox import DELIVERY_ALERT_KIND, PlannedPost, claim_due, claim_in, enqueue
+from mentoring.outbox import claim_due, claim_in, enqueue
 from scheduler.tick import tick
 from storage.db import make_engine, session_scope
 from storage.models import Outbox, OutboxStatus
 from tests.conftest import make_settings
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import FakeSlack
+from tests.support.outbox import outbox_rows, planned_posts
 
 CHANNEL = "G0PAIRDM"
 #: The wall clock of the first process; ``tick --now`` names another instant altogether.
@@ -28,19 +29,7 @@ PLANNED_AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 def plan(engine: Engine, count: int) -> None:
     with session_scope(engine) as session:
-        enqueue(
-            session,
-            [
-                PlannedPost(f"claims:{n}", "T0001", CHANNEL, "test", f"post {n}", not_before=PLANNED_AT)
-                for n in range(count)
-            ],
-            now=PLANNED_AT,
-        )
-
-
-def rows(engine: Engine) -> list[Outbox]:
-    with session_scope(engine) as session:
-        return list(session.exec(select(Outbox).where(Outbox.kind != DELIVERY_ALERT_KIND).order_by(Outbox.id)))
+        enqueue(session, planned_posts(count, key="claims", channel=CHANNEL, not_before=PLANNED_AT), now=PLANNED_AT)
 
 
 class HeldPost:
@@ -120,7 +109,7 @@ def test_a_second_tick_for_a_later_instant_during_a_long_pass_posts_nothing_twic
     texts = [p["text"] for p in fake_slack.posts(CHANNEL)]
     assert sorted(texts) == sorted(f"post {n}" for n in range(40))  # each once
     assert later.delivered == 0  # the first pass still held its claims
-    assert {r.status for r in rows(first.engine)} == {OutboxStatus.SENT}
+    assert {r.status for r in outbox_rows(first.engine)} == {OutboxStatus.SENT}
 
 
 def test_a_pass_that_lost_its_claims_posts_none_of_them(
@@ -146,7 +135,7 @@ def test_a_pass_that_lost_its_claims_posts_none_of_them(
     texts = [p["text"] for p in fake_slack.posts(CHANNEL)]
     assert sorted(texts) == sorted(f"post {n}" for n in range(5))
     assert later.delivered == 5  # the first one found in Slack's history, the others posted
-    assert {r.status for r in rows(first.engine)} == {OutboxStatus.SENT}
+    assert {r.status for r in outbox_rows(first.engine)} == {OutboxStatus.SENT}
 
 
 def test_an_outcome_is_recorded_only_while_the_claim_holds(
@@ -170,7 +159,7 @@ def test_an_outcome_is_recorded_only_while_the_claim_holds(
     thread.join(60)
 
     assert not errors, errors
-    (row,) = rows(first.engine)
+    (row,) = outbox_rows(first.engine)
     assert (row.status, row.last_error) == (OutboxStatus.SENT, None)
     assert row.ts == fake_slack.messages(CHANNEL)[0]["ts"]
     assert tick(PLANNED_AT + timedelta(minutes=7), second, []).delivered == 0  # no "could not be delivered" DM
@@ -194,7 +183,7 @@ def test_postgres_claims_skip_rows_another_open_transaction_holds(pg_url: str, p
         other.dispose()
     assert not blocked, "the second claimer waited for the first one's transaction"
     assert not errors, errors
-    first_ids = {r.id for r in rows(pg_engine) if r.claim_token == first_token}
+    first_ids = {r.id for r in outbox_rows(pg_engine) if r.claim_token == first_token}
     second_ids = {r.id for r in claimed}
     assert len(first_ids) == len(second_ids) == 5
     assert not first_ids & second_ids

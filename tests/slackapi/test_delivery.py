@@ -3,46 +3,32 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from bot.app import build_deps
 from mentoring.deps import Deps
-from mentoring.outbox import DELIVERY_ALERT_KIND, PlannedPost, claim_due
+from mentoring.outbox import claim_due
 from mentoring.settings import Settings
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Outbox, OutboxStatus
+from tests.support import outbox
 from tests.support.fake_slack import FakeSlack
+from tests.support.outbox import outbox_rows
 
 CHANNEL = "G0PAIRDM"
 
 
-def producer_of(count: int, *, channel: str = CHANNEL, due_in: timedelta = timedelta(0)):  # type: ignore[no-untyped-def]
-    """A test producer: ``count`` posts, keyed by number, all due at ``now + due_in``."""
-
-    def produce(session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:  # type: ignore[no-untyped-def]
-        for n in range(count):
-            yield PlannedPost(
-                delivery_key=f"test:{n}",
-                team_id="T0001",
-                channel_id=channel,
-                kind="test",
-                text=f"post {n}",
-                not_before=now.replace(hour=0, minute=0, second=0, microsecond=0) + due_in,
-            )
-
-    return produce
+def producer_of(count: int, *, due_in: timedelta = timedelta(0)):  # type: ignore[no-untyped-def]
+    """A test producer: ``count`` posts, keyed by number, all due at the start of today + ``due_in``."""
+    return outbox.producer_of(count, key="test", channel=CHANNEL, due=lambda now: midnight(now) + due_in)
 
 
-def rows(engine: Engine) -> list[Outbox]:
-    """The outbox rows, but for the admins' delivery alerts."""
-    with session_scope(engine) as session:
-        return list(session.exec(select(Outbox).where(Outbox.kind != DELIVERY_ALERT_KIND).order_by(Outbox.id)))
+def midnight(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def test_tick_twice_at_the_same_instant_posts_once(deps: Deps, fake_slack: FakeSlack, clock) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +37,7 @@ def test_tick_twice_at_the_same_instant_posts_once(deps: Deps, fake_slack: FakeS
     assert (first.planned, first.delivered) == (3, 3)
     assert (second.planned, second.delivered) == (0, 0)
     assert [p["text"] for p in fake_slack.posts(CHANNEL)] == ["post 0", "post 1", "post 2"]
-    assert all(r.status == OutboxStatus.SENT and r.ts for r in rows(deps.engine))
+    assert all(r.status == OutboxStatus.SENT and r.ts for r in outbox_rows(deps.engine))
 
 
 def test_every_post_carries_its_delivery_key_as_metadata(deps: Deps, fake_slack: FakeSlack, clock) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +73,7 @@ def test_persistent_rate_limit_leaves_the_post_pending_until_retry_after(
 ) -> None:
     fake_slack.rate_limit("chat.postMessage", retry_after=1, times=3)
     assert tick(clock(), deps, [producer_of(1)]).delivered == 0
-    (row,) = rows(deps.engine)
+    (row,) = outbox_rows(deps.engine)
     assert row.status == OutboxStatus.PENDING
     assert row.last_error == "ratelimited"
     assert row.not_before == clock() + timedelta(seconds=1)
@@ -99,7 +85,7 @@ def test_persistent_rate_limit_leaves_the_post_pending_until_retry_after(
 def test_server_error_is_retried_on_a_later_tick(deps: Deps, fake_slack: FakeSlack, clock) -> None:  # type: ignore[no-untyped-def]
     fake_slack.inject("chat.postMessage", status=500)
     assert tick(clock(), deps, [producer_of(1)]).delivered == 0
-    (row,) = rows(deps.engine)
+    (row,) = outbox_rows(deps.engine)
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
     clock.advance(minutes=5)
     assert tick(clock(), deps, []).delivered == 1
@@ -129,13 +115,13 @@ def test_retry_after_a_lost_answer_finds_the_post_in_history_instead_of_posting_
         session.add(row)
     assert tick(clock(), deps, []).delivered == 1
     assert len(fake_slack.posts(CHANNEL)) == 1
-    assert rows(deps.engine)[0].ts == fake_slack.messages(CHANNEL)[0]["ts"]
+    assert outbox_rows(deps.engine)[0].ts == fake_slack.messages(CHANNEL)[0]["ts"]
 
 
 def test_permanent_error_gives_up_and_keeps_the_reason(deps: Deps, fake_slack: FakeSlack, clock) -> None:  # type: ignore[no-untyped-def]
     fake_slack.inject("chat.postMessage", error="channel_not_found")
     tick(clock(), deps, [producer_of(1)])
-    (row,) = rows(deps.engine)
+    (row,) = outbox_rows(deps.engine)
     assert row.status == OutboxStatus.FAILED
     assert row.last_error == "channel_not_found"
     clock.advance(days=1)
@@ -190,7 +176,7 @@ def test_two_concurrent_ticks_on_postgres_post_500_items_once_each(
     texts = [p["text"] for p in fake_slack.posts(CHANNEL)]
     assert len(texts) == 500
     assert len(set(texts)) == 500
-    assert {r.status for r in rows(pg_engine)} == {OutboxStatus.SENT}
+    assert {r.status for r in outbox_rows(pg_engine)} == {OutboxStatus.SENT}
 
 
 def test_two_concurrent_ticks_on_sqlite_post_each_once(

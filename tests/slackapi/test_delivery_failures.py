@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-
-from sqlalchemy.engine import Engine
-from sqlmodel import select
+from functools import partial
 
 from mentoring.deps import Deps
-from mentoring.outbox import DELIVERY_ALERT_KIND, PlannedPost, claim_due
-from mentoring.settings import Settings
+from mentoring.outbox import claim_due
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Outbox, OutboxStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
+from tests.support import outbox
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
+from tests.support.outbox import outbox_rows
 from tests.support.sessions import new_pair_id
 
 CHANNEL = "G0PAIRDM"
-
-
-def producer_of(count: int, *, channel: str = CHANNEL, pair_id: int | None = None, kind: str = "test"):  # type: ignore[no-untyped-def]
-    def produce(session, now: datetime, settings: Settings) -> Iterable[PlannedPost]:  # type: ignore[no-untyped-def]
-        for n in range(count):
-            yield PlannedPost(
-                delivery_key=f"fail:{n}",
-                team_id="T0001",
-                channel_id=channel,
-                kind=kind,
-                text=f"post {n}",
-                not_before=now,
-                pair_id=pair_id,
-            )
-
-    return produce
-
-
-def rows(engine: Engine) -> list[Outbox]:
-    with session_scope(engine) as session:
-        return list(session.exec(select(Outbox).where(Outbox.kind != DELIVERY_ALERT_KIND).order_by(Outbox.id)))
+producer_of = partial(outbox.producer_of, key="fail", channel=CHANNEL)
 
 
 def admin_dms(fake: FakeSlack) -> list[dict]:  # type: ignore[type-arg]
@@ -80,12 +57,12 @@ def test_a_failed_history_lookup_posts_nothing_and_the_row_waits(
     fake_slack.inject("conversations.history", status=500)
     assert tick(clock(), deps, []).delivered == 0
     assert len(fake_slack.posts(CHANNEL)) == 1  # not posted a second time
-    (row,) = rows(deps.engine)
+    (row,) = outbox_rows(deps.engine)
     assert row.status == OutboxStatus.PENDING
     clock.advance(minutes=5)
     assert tick(clock(), deps, []).delivered == 1  # found in the history this time
     assert len(fake_slack.posts(CHANNEL)) == 1
-    (row,) = rows(deps.engine)
+    (row,) = outbox_rows(deps.engine)
     assert (row.status, row.ts) == (OutboxStatus.SENT, fake_slack.messages(CHANNEL)[0]["ts"])
 
 
@@ -102,7 +79,7 @@ def test_a_rate_limited_history_lookup_posts_nothing(deps: Deps, fake_slack: Fak
     fake_slack.rate_limit("conversations.history", retry_after=10, times=3)
     assert tick(clock(), deps, []).delivered == 0
     assert len(fake_slack.posts(CHANNEL)) == 1
-    assert rows(deps.engine)[0].status == OutboxStatus.PENDING
+    assert outbox_rows(deps.engine)[0].status == OutboxStatus.PENDING
 
 
 def test_posts_refused_for_a_revoked_token_are_all_delivered_once_it_is_fixed(
@@ -111,7 +88,7 @@ def test_posts_refused_for_a_revoked_token_are_all_delivered_once_it_is_fixed(
     fake_slack.tokens.clear()  # Slack answers invalid_auth to the bot's token
     assert tick(clock(), deps, [producer_of(20)]).delivered == 0
     assert len(fake_slack.calls("chat.postMessage")) == 1  # the workspace paused after one refusal
-    assert {r.status for r in rows(deps.engine)} == {OutboxStatus.PENDING}
+    assert {r.status for r in outbox_rows(deps.engine)} == {OutboxStatus.PENDING}
     clock.advance(minutes=2)
     assert tick(clock(), deps, []).delivered == 0  # still paused: no call at all
     assert len(fake_slack.calls("chat.postMessage")) == 1
@@ -141,7 +118,7 @@ def test_a_429_storm_does_not_drop_posts(deps: Deps, fake_slack: FakeSlack, cloc
         clock.advance(minutes=1)
         result = tick(clock(), deps, [])
     assert sorted(p["text"] for p in fake_slack.posts(CHANNEL)) == ["post 0", "post 1"]
-    assert {r.status for r in rows(deps.engine)} == {OutboxStatus.SENT}
+    assert {r.status for r in outbox_rows(deps.engine)} == {OutboxStatus.SENT}
 
 
 def test_server_errors_for_hours_do_not_drop_a_post(deps: Deps, fake_slack: FakeSlack, clock: FakeClock) -> None:
@@ -151,7 +128,7 @@ def test_server_errors_for_hours_do_not_drop_a_post(deps: Deps, fake_slack: Fake
         clock.advance(minutes=30)
         tick(clock(), deps, [])
     assert [p["text"] for p in fake_slack.posts(CHANNEL)] == ["post 0"]
-    assert rows(deps.engine)[0].status == OutboxStatus.SENT
+    assert outbox_rows(deps.engine)[0].status == OutboxStatus.SENT
 
 
 def test_errors_for_more_than_a_day_give_up(deps: Deps, fake_slack: FakeSlack, clock: FakeClock) -> None:
@@ -160,7 +137,7 @@ def test_errors_for_more_than_a_day_give_up(deps: Deps, fake_slack: FakeSlack, c
     for _ in range(52):
         clock.advance(minutes=30)
         tick(clock(), deps, [])
-    (row,) = rows(deps.engine)
+    (row,) = outbox_rows(deps.engine)
     assert row.status == OutboxStatus.FAILED
     assert fake_slack.posts(CHANNEL) == []
 

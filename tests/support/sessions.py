@@ -28,6 +28,16 @@ from tests.support import slack_user
 from tests.support.fake_slack import TEAM_ID, FakeSlack
 from tests.support.slack_user import PAIR_DM
 
+#: Contact hours of a mentor in Berlin and a mentee in New York, both 09:00–17:00 local.
+NINE_TO_FIVE_IN_TWO_ZONES = {
+    "mentor_contact_start": "09:00",
+    "mentor_contact_end": "17:00",
+    "mentor_tz": "Europe/Berlin",
+    "mentee_contact_start": "09:00",
+    "mentee_contact_end": "17:00",
+    "mentee_tz": "America/New_York",
+}
+
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)

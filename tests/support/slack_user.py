@@ -61,6 +61,11 @@ BOUNDARIES = {
 }
 
 
+def boundaries_inputs(**changes: str) -> dict[str, str]:
+    """The boundaries modal filled in: ``BOUNDARIES`` with ``changes``."""
+    return {**BOUNDARIES, **changes}
+
+
 # ---- a pair to start from ------------------------------------------------------------------------
 
 
