@@ -15,11 +15,11 @@ from blocks import goals as ui
 from mentoring import goals
 from mentoring.goals import GoalCreate
 from storage.db import session_scope
-from storage.models import Goal, GoalStatus, GoalUpdate, Pair, Prework
+from storage.models import Goal, GoalStatus, GoalUpdate, Pair
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
 from tests.support import slack_user
 from tests.support.clock import FakeClock
-from tests.support.slack_user import press_in_view, send_submission
+from tests.support.slack_user import add_prework, press_in_view, send_submission
 
 CHANNEL = "GPAIRMM01"
 make_pair = partial(slack_user.make_pair, channel=CHANNEL)
@@ -123,18 +123,7 @@ def test_no_goals_yet_explains_smart_in_two_lines_and_offers_add_goal(bot: Runni
 def test_add_goal_form_has_a_field_per_smart_letter_with_hints_and_the_mentees_prework(bot: RunningBot) -> None:
     pair = make_pair(bot.engine)
     with session_scope(bot.engine) as session:
-        session.add(
-            Prework(
-                team_id="T0001",
-                pair_id=pair.id,
-                user_id=MENTEE,
-                wants="Grow into a <tech lead>",
-                brings="b",
-                expects="e",
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
+        add_prework(session, pair, MENTEE, wants="Grow into a <tech lead>", brings="b", expects="e")
     form = click_push(bot, MENTOR, open_list(bot, MENTOR), ui.ADD_ACTION, "add")
     assert form["callback_id"] == ui.FORM_CALLBACK and form["title"]["text"] == "Add a goal"
     inputs = {b["block_id"]: b for b in form["blocks"] if b["type"] == "input"}

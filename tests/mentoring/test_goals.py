@@ -13,9 +13,9 @@ from mentoring import goals
 from mentoring.goals import GoalCreate, GoalUpdateIn, Invalid
 from mentoring.problems import Problem
 from storage.db import session_scope
-from storage.models import Goal, GoalStatus, Pair, Prework
+from storage.models import Goal, GoalStatus, Pair
 from tests.conftest import MENTEE, MENTOR, OTHER
-from tests.support.slack_user import add_pair
+from tests.support.slack_user import add_pair, add_prework
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 make_pair = partial(add_pair, channel="GPAIR0001")
@@ -294,18 +294,7 @@ def test_pages_list_active_goals_first_then_done_ones(session: Session) -> None:
 def test_mentees_prework_wants_are_offered_as_context(session: Session) -> None:
     pair = make_pair(session)
     assert goals.mentee_wants(session, pair) is None
-    session.add(
-        Prework(
-            team_id="T0001",
-            pair_id=pair.id,
-            user_id=MENTEE,
-            wants="Grow into a tech lead",
-            brings="Curiosity",
-            expects="Honest feedback",
-            created_at=NOW,
-            updated_at=NOW,
-        )
-    )
+    add_prework(session, pair, MENTEE, wants="Grow into a tech lead", brings="Curiosity", expects="Honest feedback")
     session.flush()
     assert goals.mentee_wants(session, pair) == "Grow into a tech lead"
 

@@ -21,7 +21,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from storage.db import session_scope
-from storage.models import ActionItem, Boundaries, BoundariesStatus, Goal, Outbox, Pair, PairStatus, RoadmapItem
+from storage.models import (
+    ActionItem,
+    Boundaries,
+    BoundariesStatus,
+    Goal,
+    Outbox,
+    Pair,
+    PairStatus,
+    Prework,
+    RoadmapItem,
+)
 from tests.support.fake_slack import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack
 from tests.support.payloads import block_action, view_action, view_submission
 from tests.support.slack_requests import SlackSender
@@ -95,6 +105,22 @@ def add_pair(
     session.add(pair)
     session.flush()
     return pair
+
+
+def add_prework(session: Session, pair: Pair, user: str, *, wants: str, brings: str, expects: str) -> Prework:
+    """``user``'s pre-work for ``pair``, written at ``NOW``."""
+    prework = Prework(
+        team_id=pair.team_id,
+        pair_id=pair.id,
+        user_id=user,
+        wants=wants,
+        brings=brings,
+        expects=expects,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(prework)
+    return prework
 
 
 def make_pair(engine: Engine, **fields: Any) -> Pair:
