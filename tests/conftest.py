@@ -28,10 +28,8 @@ from tests.support.database import (
 from tests.support.executor import TrackingExecutor
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, SlackSender
+from tests.support.slack_user import ADMIN, MENTEE, MENTOR
 
-ADMIN = "U0ADMIN"
-MENTOR = "U0MENTOR"
-MENTEE = "U0MENTEE"
 OTHER = "U0OTHER"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from mentoring.meeting_changes import skip_meeting
 from scheduler.tick import tick
 from storage.db import session_scope
@@ -15,21 +13,13 @@ from tests.support.sessions import (
     eventually,
     items,
     meetings,
-    message_with_key,
     new_pair_id,
     outbox_keys,
     posts_of,
+    reminded,
     utc,
 )
 from tests.support.slack_user import press
-
-
-def reminded(bot: RunningBot) -> tuple[int, dict[str, Any]]:
-    pair_id = new_pair_id(bot.engine, mentor=MENTOR, mentee=MENTEE)
-    agree_boundaries(bot.engine, pair_id)
-    bot.deps.clock.set(utc(2026, 12, 3, 15, 0))  # type: ignore[attr-defined]
-    tick(bot.deps.now(), bot.deps)
-    return pair_id, message_with_key(bot.fake, "reminder:")
 
 
 def test_someone_outside_the_pair_cannot_skip_confirm_or_move_its_meeting(bot: RunningBot) -> None:

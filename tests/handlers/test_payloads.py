@@ -19,10 +19,9 @@ from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
 from tests.handlers import test_boundaries, test_prework
 from tests.handlers.test_goals import VALID as GOAL
 from tests.handlers.test_goals import click_push, goal_id_by_title, make_pair, open_list, submit_and_refresh
-from tests.handlers.test_meetings import reminded
 from tests.support.bots import BOTH_DATABASES, bot_on
 from tests.support.payloads import view_action, view_submission
-from tests.support.sessions import meetings, utc
+from tests.support.sessions import meetings, reminded, utc
 from tests.support.slack_user import (
     BOUNDARIES,
     agree_through_the_ui,

@@ -14,10 +14,10 @@ from mentoring import roadmap
 from storage.db import session_scope
 from storage.models import Pair
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
-from tests.mentoring.test_roadmap import agree_weekly_thursdays
 from tests.support import slack_user
 from tests.support.clock import FakeClock
 from tests.support.payloads import state_from_inputs, view_action, view_submission
+from tests.support.sessions import agree_weekly_thursdays
 
 CHANNEL = "GPAIRRM01"
 make_pair = partial(slack_user.make_pair, channel=CHANNEL, accepted=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 
 import pytest
@@ -12,41 +12,12 @@ from sqlmodel import Session
 from mentoring import roadmap
 from mentoring.goals import Invalid
 from storage.db import session_scope
-from storage.models import Boundaries, BoundariesStatus, Pair
 from tests.conftest import MENTEE, MENTOR
+from tests.support.sessions import agree_weekly_thursdays
 from tests.support.slack_user import add_pair
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
 make_pair = partial(add_pair, channel="GPAIR0001", accepted=False)
-
-
-def agree_weekly_thursdays(session: Session, pair: Pair, first: date = date(2026, 11, 26)) -> None:
-    """Agreed boundaries: weekly on Thursdays at 18:00 Berlin time, from ``first``."""
-    session.add(
-        Boundaries(
-            team_id=pair.team_id,
-            pair_id=pair.id or 0,
-            version=1,
-            status=BoundariesStatus.AGREED,
-            proposed_by=MENTOR,
-            proposed_at=NOW,
-            agreed_by=MENTEE,
-            agreed_at=NOW,
-            frequency="weekly",
-            weekday=3,
-            start_time="18:00",
-            duration_minutes=60,
-            timezone="Europe/Berlin",
-            first_meeting_on=first,
-            mentor_contact_start="09:00",
-            mentor_contact_end="18:00",
-            mentor_tz="Europe/Berlin",
-            mentee_contact_start="09:00",
-            mentee_contact_end="18:00",
-            mentee_tz="America/New_York",
-        )
-    )
-    session.flush()
 
 
 @pytest.fixture

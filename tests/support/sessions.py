@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import (
     ActionItem,
@@ -26,7 +27,10 @@ from storage.models import (
 )
 from tests.support import slack_user
 from tests.support.fake_slack import TEAM_ID, FakeSlack
-from tests.support.slack_user import PAIR_DM
+from tests.support.slack_user import MENTEE, MENTOR, NOW, PAIR_DM
+
+if TYPE_CHECKING:
+    from tests.conftest import RunningBot
 
 #: Contact hours of a mentor in Berlin and a mentee in New York, both 09:00–17:00 local.
 NINE_TO_FIVE_IN_TWO_ZONES = {
@@ -196,3 +200,41 @@ def all_sent(engine: Engine) -> bool:
     with session_scope(engine) as session:
         rows = list(session.exec(select(Outbox)))
     return bool(rows) and all(r.status == OutboxStatus.SENT and r.ts for r in rows)
+
+
+def agree_weekly_thursdays(session: Session, pair: Pair, first: date = date(2026, 11, 26)) -> None:
+    """Agreed boundaries: weekly on Thursdays at 18:00 Berlin time, from ``first``."""
+    session.add(
+        Boundaries(
+            team_id=pair.team_id,
+            pair_id=pair.id or 0,
+            version=1,
+            status=BoundariesStatus.AGREED,
+            proposed_by=MENTOR,
+            proposed_at=NOW,
+            agreed_by=MENTEE,
+            agreed_at=NOW,
+            frequency="weekly",
+            weekday=3,
+            start_time="18:00",
+            duration_minutes=60,
+            timezone="Europe/Berlin",
+            first_meeting_on=first,
+            mentor_contact_start="09:00",
+            mentor_contact_end="18:00",
+            mentor_tz="Europe/Berlin",
+            mentee_contact_start="09:00",
+            mentee_contact_end="18:00",
+            mentee_tz="America/New_York",
+        )
+    )
+    session.flush()
+
+
+def reminded(bot: RunningBot) -> tuple[int, dict[str, Any]]:
+    """An active pair with agreed boundaries whose first reminder the scheduler has just posted."""
+    pair_id = new_pair_id(bot.engine, mentor=MENTOR, mentee=MENTEE)
+    agree_boundaries(bot.engine, pair_id)
+    bot.deps.clock.set(utc(2026, 12, 3, 15, 0))  # type: ignore[attr-defined]
+    tick(bot.deps.now(), bot.deps)
+    return pair_id, message_with_key(bot.fake, "reminder:")
