@@ -55,12 +55,11 @@ def list_actions(inv: Invocation, pair: Pair) -> None:
 def _update_in_place(inv: Invocation, body: dict[str, Any], pair: Pair, changed_id: int) -> None:
     """Redraw the message the button was in: a shared message with chat.update, an ephemeral one via response_url."""
     deps, now = inv.deps, inv.deps.now()
-    container = body.get("container") or {}
-    message = body.get("message") or {}
+    message, ephemeral = payloads.clicked_message(body)
     shown = message.get("blocks") or []
     channel, ts = payloads.message_ref(body)
     channel = channel or inv.channel_id
-    if not container.get("is_ephemeral") and shown and ts and channel == pair.channel_id:
+    if not ephemeral and shown and ts and channel == pair.channel_id:
         with session_scope(deps.engine) as session:
             by_id = items_by_ids(session, pair.id or 0, item_ids_in(shown))
         try:

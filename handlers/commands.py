@@ -116,7 +116,7 @@ ROUTER = CommandRouter()
 
 def mentor(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
     """``/mentor <subcommand> [arguments]``."""
-    text = str(body.get("text") or "")
+    text = payloads.command_text(body)
     if len(text) > MAX_COMMAND_TEXT:
         ack(text="That command is too long. Try `/mentor help`.", response_type="ephemeral")
         return

@@ -111,7 +111,7 @@ def invocation(
         trigger_id=payloads.trigger_id(body),
         args=args,
         ack_fn=ack,
-        respond=respond if ack is not None or body.get("response_url") else None,
+        respond=respond if ack is not None or payloads.response_url(body) else None,
         acked=ack is None,
     )
 

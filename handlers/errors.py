@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from handlers import payloads
 from mentoring.deps import Deps
 from storage.db import DatabaseMonitor, database_monitor
 
@@ -93,9 +94,10 @@ def view_submission_failed(view: Any, message: str) -> BoltResponse:
 
 
 def _notify(body: dict[str, Any], client: WebClient, text: str) -> None:
-    response_url = body.get("response_url")
-    user = (body.get("user") or {}).get("id") or body.get("user_id")
-    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    if body.get("type") == "event_callback":
+        return  # nobody asked: an event's sender is not told about our errors
+    response_url = payloads.response_url(body)
+    user, channel = payloads.user_id(body), payloads.channel_id(body)
     try:
         if response_url:
             from slack_sdk.webhook import WebhookClient
@@ -114,7 +116,7 @@ DATABASE_GATE_WAIT_S = 1.5
 def needs_database(body: dict[str, Any]) -> bool:
     """Everything but ``/mentor help`` (or nothing) reads or writes the database."""
     if "command" in body:
-        return str(body.get("text") or "").strip().lower() not in ("", "help")
+        return payloads.command_text(body).strip().lower() not in ("", "help")
     return True
 
 
@@ -125,8 +127,8 @@ def database_down_answer(body: dict[str, Any]) -> BoltResponse:
         return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
     if body.get("type") == "view_submission":
         return view_submission_failed(body.get("view"), not_saved(uuid.uuid4().hex[:8], database_down=True))
-    response_url = body.get("response_url")
-    if body.get("type") == "block_actions" and isinstance(response_url, str) and response_url:
+    response_url = payloads.response_url(body)
+    if body.get("type") == "block_actions" and response_url:
         threading.Thread(target=_send_to_response_url, args=(response_url, DATABASE_DOWN), daemon=True).start()
     return BoltResponse(status=200, body="")
 

@@ -52,7 +52,7 @@ def handle_thread_reply(deps: Deps, client: WebClient, body: dict[str, Any], eve
         pair = pair_for_member(session, team_id=team_id, pair_id=checkin.pair_id, user_id=user)
         if isinstance(pair, Problem):
             return False
-        if not claim_event(session, team_id=team_id, event_id=body.get("event_id"), now=now):
+        if not claim_event(session, team_id=team_id, event_id=payloads.event_id(body), now=now):
             return False  # Slack retried an event we already recorded
         outcome = append_reply(session, checkin=checkin, pair=pair, user_id=user, text=str(event["text"]), now=now)
         posts = [

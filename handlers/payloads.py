@@ -54,6 +54,12 @@ def trigger_id(body: dict[str, Any]) -> str:
     return str(body.get("trigger_id") or "")
 
 
+def event_id(body: dict[str, Any]) -> str | None:
+    """The Events API's id of an event: the same on every retry of it."""
+    value = body.get("event_id")
+    return str(value) if value else None
+
+
 def action_value(body: dict[str, Any]) -> str | None:
     """The value of the (first) button or option that was pressed."""
     actions = body.get("actions")
@@ -70,12 +76,28 @@ def message_ref(body: dict[str, Any]) -> tuple[str, str]:
     return str(container.get("channel_id") or ""), str(container.get("message_ts") or "")
 
 
+def clicked_message(body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The message a button was pressed in (``{}`` in a modal), and whether it is an ephemeral one."""
+    return _dict(body.get("message")), bool(_dict(body.get("container")).get("is_ephemeral"))
+
+
+def response_url(body: dict[str, Any]) -> str:
+    """Where a command or a button in a message can still be answered (30 minutes, five times)."""
+    url = body.get("response_url")
+    return url if isinstance(url, str) else ""
+
+
 def view_of(body: dict[str, Any]) -> dict[str, Any]:
     """The view a button was pressed in, or the submitted view."""
     return _dict(body.get("view"))
 
 
 # ---- what they typed ---------------------------------------------------------------------------
+
+
+def command_text(body: dict[str, Any]) -> str:
+    """What was typed after ``/mentor``."""
+    return str(body.get("text") or "")
 
 
 def split_command(text: str | None) -> tuple[str, str]:
