@@ -11,10 +11,10 @@ from slack_sdk import WebClient
 
 from blocks.checkins import reply_ack_text
 from handlers import payloads
-from handlers.wrapup import answer_posts, refresh_checkin_message
-from mentoring.checkins import append_reply, checkin_for_thread, checkin_message_ts, claim_event
+from handlers.wrapup import answer_posts, refresh_checkin_message, thread_post
+from mentoring.checkins import append_reply, checkin_for_thread, claim_event
 from mentoring.deps import Deps
-from mentoring.outbox import PlannedPost, enqueue
+from mentoring.outbox import enqueue
 from mentoring.pairs import pair_for_member
 from mentoring.problems import Problem
 from slackapi.delivery import deliver_due
@@ -56,15 +56,14 @@ def handle_thread_reply(deps: Deps, client: WebClient, body: dict[str, Any], eve
             return False  # Slack retried an event we already recorded
         outcome = append_reply(session, checkin=checkin, pair=pair, user_id=user, text=str(event["text"]), now=now)
         posts = [
-            PlannedPost(
-                delivery_key=f"reply:{checkin.id}:{event.get('ts')}",
-                team_id=pair.team_id,
-                channel_id=checkin.channel_id,
+            thread_post(
+                session,
+                pair=pair,
+                checkin=checkin,
+                key=f"reply:{checkin.id}:{event.get('ts')}",
                 kind="reply_ack",
                 text=reply_ack_text(user, len(outcome.new_items)),
-                not_before=now,
-                pair_id=pair.id,
-                thread_ts=checkin_message_ts(session, checkin),
+                now=now,
             ),
             *answer_posts(session, pair=pair, checkin=checkin, outcome=outcome, now=now),
         ]

@@ -95,6 +95,31 @@ def wrapup(inv: Invocation, pair: Pair) -> None:
     deliver_due(inv.deps.engine, inv.deps.client_for_team, now, pair_id=pair.id)
 
 
+def thread_post(
+    session: Session,
+    *,
+    pair: Pair,
+    checkin: CheckIn,
+    key: str,
+    kind: str,
+    text: str,
+    now: datetime,
+    blocks: list[dict[str, Any]] | None = None,
+) -> PlannedPost:
+    """A post into the check-in message's thread (a reply's acknowledgement, the summary)."""
+    return PlannedPost(
+        delivery_key=key,
+        team_id=pair.team_id,
+        channel_id=checkin.channel_id,
+        kind=kind,
+        text=text,
+        not_before=now,
+        pair_id=pair.id,
+        thread_ts=checkin_message_ts(session, checkin),
+        blocks=blocks,
+    )
+
+
 def answer_posts(
     session: Session, *, pair: Pair, checkin: CheckIn, outcome: AnswerOutcome, now: datetime
 ) -> list[PlannedPost]:
@@ -110,19 +135,17 @@ def answer_posts(
         item_count=len(items),
         next_at=following.scheduled_at if following else None,
     )
-    return [
-        PlannedPost(
-            delivery_key=f"summary:{checkin.id}",
-            team_id=pair.team_id,
-            channel_id=checkin.channel_id,
-            kind="summary",
-            text=text,
-            blocks=blocks,
-            not_before=now,
-            pair_id=pair.id,
-            thread_ts=checkin_message_ts(session, checkin),
-        )
-    ]
+    summary = thread_post(
+        session,
+        pair=pair,
+        checkin=checkin,
+        key=f"summary:{checkin.id}",
+        kind="summary",
+        text=text,
+        now=now,
+        blocks=blocks,
+    )
+    return [summary]
 
 
 def refresh_checkin_message(deps: Deps, client: WebClient, checkin_id: int) -> None:
