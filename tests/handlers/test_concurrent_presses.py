@@ -16,10 +16,12 @@ from mentoring.pairs import create_pair
 from storage.db import session_scope
 from storage.models import Goal, GoalStatus, GoalUpdate, Pair, PairStatus
 from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
-from tests.handlers.test_goals import CHANNEL, add_goals, make_pair, open_list, stored_goals
+from tests.support import slack_user
 from tests.support.bots import BOTH_DATABASES, bot_on
 from tests.support.fake_slack import TEAM_ID
 from tests.support.payloads import block_action, view_action
+from tests.support.slack_user import GOALS_DM as CHANNEL
+from tests.support.slack_user import add_goals, open_goals, stored_goals
 
 ROUNDS = 50
 BOTH_IN = "You're both in!"
@@ -110,9 +112,9 @@ GOALS = 20
 
 def test_both_members_marking_a_goal_done_at_once_record_and_announce_it_once(any_bot: RunningBot) -> None:
     bot = any_bot
-    pair = make_pair(bot.engine)
+    pair = slack_user.make_pair(bot.engine, channel=CHANNEL)
     add_goals(bot.engine, pair, GOALS)
-    root = open_list(bot)
+    root = open_goals(bot)
     for goal in stored_goals(bot.engine):
         clicks = [
             view_action(user_id=u, view=root, action_id=ui.DONE_ACTION, value=str(goal.id)) for u in (MENTOR, MENTEE)

@@ -4,108 +4,46 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from blocks import goals as ui
 from mentoring import goals
-from mentoring.goals import GoalCreate
 from storage.db import session_scope
-from storage.models import Goal, GoalStatus, GoalUpdate, Pair
+from storage.models import GoalStatus, GoalUpdate
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
 from tests.support import slack_user
 from tests.support.clock import FakeClock
-from tests.support.slack_user import add_prework, press_in_view, send_submission
+from tests.support.slack_user import (
+    GOAL_INPUTS,
+    GOALS_DM,
+    add_goals,
+    add_prework,
+    click_push,
+    click_update,
+    goal_id_by_title,
+    open_goals,
+    send_submission,
+    stored_goals,
+    submit_and_refresh,
+)
 
-CHANNEL = "GPAIRMM01"
+CHANNEL = GOALS_DM
 make_pair = partial(slack_user.make_pair, channel=CHANNEL)
 OTHER_CHANNEL = "GPAIROO01"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
-VALID = {
-    "specific_title": "Give a 10-minute talk at the team demo",
-    "specific_description": "About the new build pipeline",
-    "measurable": "Talk given; three questions answered",
-    "achievable": "Two rehearsals with my mentor",
-    "relevant": "I want to present with confidence",
-    "time_bound": "2026-12-31",
-}
+VALID = GOAL_INPUTS
 
 
 # ---- helpers -------------------------------------------------------------------------------
 
 
-def add_goals(engine: Engine, pair: Pair, count: int, *, title: str = "Goal {n:02d}", due: date | None = None) -> None:
-    with session_scope(engine) as session:
-        for n in range(count):
-            goal_in = GoalCreate(
-                title=title.format(n=n),
-                measurable="m",
-                achievable="a",
-                relevant="r",
-                due_on=due or date(2026, 12, 1) + timedelta(days=n),
-            )
-            made = goals.create_goal(session=session, pair=pair, goal_in=goal_in, by=MENTEE, now=NOW, max_active=100)
-            assert isinstance(made, Goal)
-
-
-def stored_goals(engine: Engine) -> list[Goal]:
-    with session_scope(engine) as session:
-        return list(session.exec(select(Goal).order_by(Goal.id)))
-
-
 def rendered(view: dict[str, Any]) -> str:
     return json.dumps(view.get("blocks", []), ensure_ascii=False)
-
-
-def newest_view(bot: RunningBot) -> dict[str, Any]:
-    return bot.fake.state.views[max(bot.fake.state.views)]
-
-
-def open_list(bot: RunningBot, user: str = MENTEE, channel: str = CHANNEL) -> dict[str, Any]:
-    before = len(bot.fake.calls("views.open"))
-    response = bot.slack.command("goals", user_id=user, channel_id=channel)
-    assert response.status == 200
-    bot.fake.wait_for_calls("views.open", before + 1)
-    view = newest_view(bot)
-    assert view["callback_id"] == ui.LIST_CALLBACK
-    return view
-
-
-def click_push(bot: RunningBot, user: str, view: dict[str, Any], action_id: str, value: str = "") -> dict[str, Any]:
-    """Click a button in ``view`` that pushes a new modal; return the pushed view."""
-    before = len(bot.fake.calls("views.push"))
-    press_in_view(bot, user, view, action_id, value)
-    bot.fake.wait_for_calls("views.push", before + 1)
-    return newest_view(bot)
-
-
-def click_update(bot: RunningBot, user: str, view: dict[str, Any], action_id: str, value: str = "") -> dict[str, Any]:
-    """Click a button in ``view`` that updates a modal in place; return that modal as it is now."""
-    before = len(bot.fake.calls("views.update"))
-    press_in_view(bot, user, view, action_id, value)
-    calls = bot.fake.wait_for_calls("views.update", before + 1)
-    return bot.fake.state.views[calls[-1].args["view_id"]]
-
-
-def submit_and_refresh(bot: RunningBot, user: str, form: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
-    """Submit a pushed form successfully; wait for the list underneath to be updated; return it."""
-    root_id = ui.read_metadata(form)["root"]
-    updates = len(bot.fake.calls("views.update"))
-    posts = len(bot.fake.posts(CHANNEL))
-    response = send_submission(bot, user, form, inputs)
-    assert response.status == 200 and not response.body, response.text  # a plain ack closes the form
-    bot.fake.wait_for(lambda f: len(f.calls("views.update")) > updates and len(f.posts(CHANNEL)) > posts)
-    assert bot.fake.calls("views.update")[-1].args["view_id"] == root_id
-    return bot.fake.state.views[root_id]
-
-
-def goal_id_by_title(engine: Engine, title: str) -> str:
-    return str(next(g.id for g in stored_goals(engine) if g.title == title))
 
 
 # ---- opening the list and the form ----------------------------------------------------------
@@ -113,7 +51,7 @@ def goal_id_by_title(engine: Engine, title: str) -> str:
 
 def test_no_goals_yet_explains_smart_in_two_lines_and_offers_add_goal(bot: RunningBot) -> None:
     make_pair(bot.engine)
-    view = open_list(bot)
+    view = open_goals(bot)
     intro = next(b for b in view["blocks"] if b.get("block_id") == "goals_intro")
     assert "Specific" in intro["text"]["text"] and "Time-bound" in intro["text"]["text"]
     assert intro["text"]["text"].count("\n") == 1
@@ -124,7 +62,7 @@ def test_add_goal_form_has_a_field_per_smart_letter_with_hints_and_the_mentees_p
     pair = make_pair(bot.engine)
     with session_scope(bot.engine) as session:
         add_prework(session, pair, MENTEE, wants="Grow into a <tech lead>", brings="b", expects="e")
-    form = click_push(bot, MENTOR, open_list(bot, MENTOR), ui.ADD_ACTION, "add")
+    form = click_push(bot, MENTOR, open_goals(bot, MENTOR), ui.ADD_ACTION, "add")
     assert form["callback_id"] == ui.FORM_CALLBACK and form["title"]["text"] == "Add a goal"
     inputs = {b["block_id"]: b for b in form["blocks"] if b["type"] == "input"}
     assert list(inputs) == list(ui.FIELD_BLOCKS.values())
@@ -139,7 +77,7 @@ def test_add_goal_form_has_a_field_per_smart_letter_with_hints_and_the_mentees_p
 
 def test_every_validation_error_names_its_field_and_saves_nothing(bot: RunningBot, clock: FakeClock) -> None:
     make_pair(bot.engine)
-    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    form = click_push(bot, MENTEE, open_goals(bot), ui.ADD_ACTION, "add")
 
     def errors(user: str, **inputs: Any) -> dict[str, str]:
         response = send_submission(bot, user, form, {**VALID, **inputs})
@@ -166,7 +104,7 @@ def test_every_validation_error_names_its_field_and_saves_nothing(bot: RunningBo
 def test_at_most_the_configured_number_of_active_goals(bot: RunningBot) -> None:
     pair = make_pair(bot.engine)
     add_goals(bot.engine, pair, goals.MAX_ACTIVE_GOALS)
-    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    form = click_push(bot, MENTEE, open_goals(bot), ui.ADD_ACTION, "add")
     body = send_submission(bot, MENTEE, form, VALID).json()
     assert body["response_action"] == "errors"
     assert f"{goals.MAX_ACTIVE_GOALS} active goals" in body["errors"]["specific_title"]
@@ -180,7 +118,7 @@ def test_add_edit_progress_history_and_done_update_the_list_in_place_and_tell_th
     bot: RunningBot, clock: FakeClock
 ) -> None:
     make_pair(bot.engine)
-    root = open_list(bot)
+    root = open_goals(bot)
 
     # Add: the list underneath shows the goal, the pair DM gets one line.
     form = click_push(bot, MENTEE, root, ui.ADD_ACTION, "add")
@@ -239,16 +177,16 @@ def test_add_edit_progress_history_and_done_update_the_list_in_place_and_tell_th
 def test_overdue_goals_are_flagged_in_the_list(bot: RunningBot, clock: FakeClock) -> None:
     pair = make_pair(bot.engine)
     add_goals(bot.engine, pair, 1, title="Ship the side project", due=date(2026, 12, 1))
-    assert "Overdue" not in rendered(open_list(bot))
+    assert "Overdue" not in rendered(open_goals(bot))
     clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
-    view = open_list(bot)
+    view = open_goals(bot)
     assert ":warning: *Overdue*" in rendered(view)
 
 
 def test_thirty_goals_page_through_and_every_view_stays_within_slacks_limits(bot: RunningBot) -> None:
     pair = make_pair(bot.engine)
     add_goals(bot.engine, pair, 30, title="{n:02d} " + "A very long goal title " * 6)
-    view = open_list(bot)
+    view = open_goals(bot)
     seen: list[str] = []
     pages = 0
     while True:
@@ -296,7 +234,7 @@ def test_crafted_interactions_naming_another_pairs_goal_are_refused(bot: Running
     add_goals(bot.engine, pair, 1, title="Private goal of the pair")
     theirs = goal_id_by_title(bot.engine, "Private goal of the pair")
     other_pair = make_pair(bot.engine, mentor=OTHER, mentee=ADMIN, channel=OTHER_CHANNEL)
-    own_list = open_list(bot, OTHER, OTHER_CHANNEL)
+    own_list = open_goals(bot, OTHER, OTHER_CHANNEL)
     assert ui.read_metadata(own_list)["p"] == other_pair.id
 
     # A list naming the victim pair: refused with a view that shows nothing of theirs.

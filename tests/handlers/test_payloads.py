@@ -17,16 +17,19 @@ from storage.db import session_scope
 from storage.models import Boundaries, Goal, GoalUpdate, Prework
 from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
 from tests.handlers import test_boundaries, test_prework
-from tests.handlers.test_goals import VALID as GOAL
-from tests.handlers.test_goals import click_push, goal_id_by_title, make_pair, open_list, submit_and_refresh
+from tests.support import slack_user
 from tests.support.bots import BOTH_DATABASES, bot_on
 from tests.support.payloads import view_action, view_submission
 from tests.support.sessions import meetings, reminded, utc
 from tests.support.slack_user import (
     BOUNDARIES,
+    GOALS_DM,
     agree_through_the_ui,
+    click_push,
     db_snapshot,
+    goal_id_by_title,
     latest_view_call,
+    open_goals,
     opened_view,
     pair_via_command,
     press,
@@ -35,8 +38,10 @@ from tests.support.slack_user import (
     send_submission,
     started,
     submit,
+    submit_and_refresh,
     view_count,
 )
+from tests.support.slack_user import GOAL_INPUTS as GOAL
 
 NUL = "\x00"
 
@@ -80,8 +85,8 @@ def test_a_nul_byte_in_boundaries_is_cleaned_and_the_proposal_posted(any_bot: Ru
 
 def test_a_nul_byte_in_a_goal_is_cleaned_and_the_goal_saved(any_bot: RunningBot) -> None:
     bot = any_bot
-    make_pair(bot.engine)
-    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    slack_user.make_pair(bot.engine, channel=GOALS_DM)
+    form = click_push(bot, MENTEE, open_goals(bot), ui.ADD_ACTION, "add")
     response = send_submission(bot, MENTEE, form, {**GOAL, "measurable": f"Talk{NUL} given"})
     assert response.status == 200 and not response.body, response.text
     with session_scope(bot.engine) as session:
@@ -90,8 +95,8 @@ def test_a_nul_byte_in_a_goal_is_cleaned_and_the_goal_saved(any_bot: RunningBot)
 
 
 def test_a_5000_digit_progress_is_a_field_error(bot: RunningBot) -> None:
-    make_pair(bot.engine)
-    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    slack_user.make_pair(bot.engine, channel=GOALS_DM)
+    form = click_push(bot, MENTEE, open_goals(bot), ui.ADD_ACTION, "add")
     root = submit_and_refresh(bot, MENTEE, form, GOAL)
     progress = click_push(bot, MENTEE, root, ui.PROGRESS_ACTION, goal_id_by_title(bot.engine, GOAL["specific_title"]))
     for value in ("9" * 5000, "1000", "²"):
@@ -103,8 +108,8 @@ def test_a_5000_digit_progress_is_a_field_error(bot: RunningBot) -> None:
 
 
 def test_a_goal_due_in_9999_is_a_field_error(bot: RunningBot) -> None:
-    make_pair(bot.engine)
-    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    slack_user.make_pair(bot.engine, channel=GOALS_DM)
+    form = click_push(bot, MENTEE, open_goals(bot), ui.ADD_ACTION, "add")
     response = send_submission(bot, MENTEE, form, {**GOAL, "time_bound": "9999-12-31"})
     assert "within the next 2 years" in response.json()["errors"]["time_bound"]
     with session_scope(bot.engine) as session:

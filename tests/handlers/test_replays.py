@@ -15,11 +15,14 @@ from mentoring.replays import first_receipt, prune_receipts, request_key
 from storage.db import session_scope
 from storage.models import RequestReceipt
 from tests.conftest import MENTEE, MENTOR, RunningBot
-from tests.handlers.test_goals import CHANNEL, VALID, click_push, make_pair, open_list, stored_goals
+from tests.support import slack_user
 from tests.support.bots import BOTH_DATABASES, bot_on
 from tests.support.fake_slack import TEAM_ID
 from tests.support.payloads import view_submission
 from tests.support.slack_requests import http_request
+from tests.support.slack_user import GOAL_INPUTS as VALID
+from tests.support.slack_user import GOALS_DM as CHANNEL
+from tests.support.slack_user import click_push, open_goals, stored_goals
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -32,8 +35,8 @@ def any_bot(request: pytest.FixtureRequest) -> Iterator[RunningBot]:
 
 def test_a_replayed_goal_submission_creates_one_goal_and_one_post(any_bot: RunningBot) -> None:
     bot = any_bot
-    make_pair(bot.engine)
-    form = click_push(bot, MENTEE, open_list(bot), ui.ADD_ACTION, "add")
+    slack_user.make_pair(bot.engine, channel=CHANNEL)
+    form = click_push(bot, MENTEE, open_goals(bot), ui.ADD_ACTION, "add")
     body = "payload=" + quote(json.dumps(view_submission(user_id=MENTEE, view=form, inputs=VALID)))
     headers = bot.slack.signed_headers(body, FORM)  # captured once: the same signature both times
 

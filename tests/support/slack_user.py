@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -20,6 +20,9 @@ from urllib.parse import urlencode
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from blocks import goals as ui
+from mentoring import goals
+from mentoring.goals import GoalCreate
 from storage.db import session_scope
 from storage.models import (
     ActionItem,
@@ -46,6 +49,16 @@ MENTEE = "U0MENTEE"
 PAIR_DM = "G0PAIRDM01"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; the injected clock starts here
 REPO = Path(__file__).resolve().parents[2]
+GOALS_DM = "GPAIRMM01"
+#: The SMART goal form filled in.
+GOAL_INPUTS = {
+    "specific_title": "Give a 10-minute talk at the team demo",
+    "specific_description": "About the new build pipeline",
+    "measurable": "Talk given; three questions answered",
+    "achievable": "Two rehearsals with my mentor",
+    "relevant": "I want to present with confidence",
+    "time_bound": "2026-12-31",
+}
 SECOND_MENTEE = "U0SECOND"
 #: Boundaries as the mentor proposes them through the modal: weekly, Thursday 17:00 Berlin, 08–20 contact hours.
 BOUNDARIES = {
@@ -423,3 +436,73 @@ def latest_view_call(bot: RunningBot, before: int) -> dict[str, Any]:
 
 def view_count(bot: RunningBot) -> int:
     return len([c for c in bot.fake.calls() if c.method in ("views.open", "views.push")])
+
+
+# ---- the goals screens ---------------------------------------------------------------------------------
+
+
+def add_goals(engine: Engine, pair: Pair, count: int, *, title: str = "Goal {n:02d}", due: date | None = None) -> None:
+    with session_scope(engine) as session:
+        for n in range(count):
+            goal_in = GoalCreate(
+                title=title.format(n=n),
+                measurable="m",
+                achievable="a",
+                relevant="r",
+                due_on=due or date(2026, 12, 1) + timedelta(days=n),
+            )
+            made = goals.create_goal(session=session, pair=pair, goal_in=goal_in, by=MENTEE, now=NOW, max_active=100)
+            assert isinstance(made, Goal)
+
+
+def stored_goals(engine: Engine) -> list[Goal]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(Goal).order_by(Goal.id)))
+
+
+def newest_view(bot: RunningBot) -> dict[str, Any]:
+    return bot.fake.state.views[max(bot.fake.state.views)]
+
+
+def open_goals(bot: RunningBot, user: str = MENTEE, channel: str = GOALS_DM) -> dict[str, Any]:
+    before = len(bot.fake.calls("views.open"))
+    response = bot.slack.command("goals", user_id=user, channel_id=channel)
+    assert response.status == 200
+    bot.fake.wait_for_calls("views.open", before + 1)
+    view = newest_view(bot)
+    assert view["callback_id"] == ui.LIST_CALLBACK
+    return view
+
+
+def click_push(bot: RunningBot, user: str, view: dict[str, Any], action_id: str, value: str = "") -> dict[str, Any]:
+    """Click a button in ``view`` that pushes a new modal; return the pushed view."""
+    before = len(bot.fake.calls("views.push"))
+    press_in_view(bot, user, view, action_id, value)
+    bot.fake.wait_for_calls("views.push", before + 1)
+    return newest_view(bot)
+
+
+def click_update(bot: RunningBot, user: str, view: dict[str, Any], action_id: str, value: str = "") -> dict[str, Any]:
+    """Click a button in ``view`` that updates a modal in place; return that modal as it is now."""
+    before = len(bot.fake.calls("views.update"))
+    press_in_view(bot, user, view, action_id, value)
+    calls = bot.fake.wait_for_calls("views.update", before + 1)
+    return bot.fake.state.views[calls[-1].args["view_id"]]
+
+
+def submit_and_refresh(
+    bot: RunningBot, user: str, form: dict[str, Any], inputs: dict[str, Any], channel: str = GOALS_DM
+) -> dict[str, Any]:
+    """Submit a pushed form successfully; wait for the list underneath to be updated; return it."""
+    root_id = ui.read_metadata(form)["root"]
+    updates = len(bot.fake.calls("views.update"))
+    posts = len(bot.fake.posts(channel))
+    response = send_submission(bot, user, form, inputs)
+    assert response.status == 200 and not response.body, response.text  # a plain ack closes the form
+    bot.fake.wait_for(lambda f: len(f.calls("views.update")) > updates and len(f.posts(channel)) > posts)
+    assert bot.fake.calls("views.update")[-1].args["view_id"] == root_id
+    return bot.fake.state.views[root_id]
+
+
+def goal_id_by_title(engine: Engine, title: str) -> str:
+    return str(next(g.id for g in stored_goals(engine) if g.title == title))
