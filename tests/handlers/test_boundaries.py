@@ -17,23 +17,13 @@ from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot, make_settings
 from tests.support import slack_user
 from tests.support.fake_slack import FakeSlack
 from tests.support.payloads import view_submission
-from tests.support.slack_user import boundaries_inputs, press, submit
+from tests.support.slack_user import BIWEEKLY_BOUNDARIES, press, submit
 
 CHANNEL = "GPAIRDM001"
 make_pair = partial(slack_user.make_pair, channel=CHANNEL)
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; the injected clock starts here
 NO_TZ_USER = "U0NOTZ"
-VALID = boundaries_inputs(
-    frequency="biweekly",
-    weekday="1",
-    start_time="10:00",
-    location="https://meet.example.com/abc?x=1&y=2",
-    mentor_contact_start="09:00",
-    mentor_contact_end="17:00",
-    mentee_contact_end="12:00",
-    mentee_tz="America/New_York",
-    scope_in="Career growth, feedback",
-)
+VALID = BIWEEKLY_BOUNDARIES
 
 
 @pytest.fixture

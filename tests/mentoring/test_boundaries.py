@@ -14,8 +14,8 @@ from mentoring.problems import Problem
 from storage.db import session_scope
 from storage.models import BoundariesStatus
 from tests.conftest import MENTEE, MENTOR, OTHER
-from tests.handlers.test_boundaries import VALID
 from tests.support import slack_user
+from tests.support.slack_user import BIWEEKLY_BOUNDARIES as VALID
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 make_pair = partial(slack_user.make_pair, channel="GPAIR", accepted=False)

@@ -89,6 +89,20 @@ def boundaries_inputs(**changes: str) -> dict[str, str]:
     return {**BOUNDARIES, **changes}
 
 
+#: Every other Tuesday at 10:00 Berlin; contact hours 09–17 Berlin for the mentor, 08–12 New York for the mentee.
+BIWEEKLY_BOUNDARIES = boundaries_inputs(
+    frequency="biweekly",
+    weekday="1",
+    start_time="10:00",
+    location="https://meet.example.com/abc?x=1&y=2",
+    mentor_contact_start="09:00",
+    mentor_contact_end="17:00",
+    mentee_contact_end="12:00",
+    mentee_tz="America/New_York",
+    scope_in="Career growth, feedback",
+)
+
+
 # ---- a pair to start from ------------------------------------------------------------------------
 
 
