@@ -51,12 +51,12 @@ def item_line(item: ActionItem, now: datetime) -> str:
     line = f"{icon} {text}"
     if item.kind != "action":
         line += f" _({KINDS.get(item.kind, item.kind).lower()})_"
-    if is_overdue(item, now):
-        line += f" — :warning: *overdue* (was due {slack_date(item.due_at, '{date_short_pretty}')})"  # type: ignore[arg-type]
+    if item.due_at is not None and is_overdue(item, now):
+        line += f" — :warning: *overdue* (was due {slack_date(item.due_at, '{date_short_pretty}')})"
     elif item.due_at is not None:
         line += f" — due {slack_date(item.due_at, '{date_short_pretty}')}"
-    if is_snoozed(item, now):
-        line += f" — :zzz: snoozed until {slack_date(item.snoozed_until, '{date_short_pretty}')}"  # type: ignore[arg-type]
+    if item.snoozed_until is not None and is_snoozed(item, now):
+        line += f" — :zzz: snoozed until {slack_date(item.snoozed_until, '{date_short_pretty}')}"
     return line
 
 

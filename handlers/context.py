@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -180,8 +180,12 @@ def member_submission(
     return Submission(pair, user_id, data)
 
 
-#: Opens a pair's modal for a member: ``open_modal(deps, client, trigger_id=…, pair=…, user_id=…)``.
-ModalOpener = Callable[..., None]
+class ModalOpener(Protocol):
+    """Opens a pair's modal for one of its members."""
+
+    def __call__(self, deps: Deps, client: WebClient, *, trigger_id: str, pair: Pair, user_id: str) -> None: ...
+
+
 Validate = Callable[[dict[str, str | None]], Any]
 
 

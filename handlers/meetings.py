@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, Respond
@@ -73,6 +72,12 @@ def _status_after(meeting: Meeting, user: str) -> str:
     return f":arrows_counterclockwise: <@{user}> moved this meeting to {slack_date(meeting.scheduled_at)}."
 
 
+class MeetingChange(Protocol):
+    """``confirm_meeting`` or ``skip_meeting``."""
+
+    def __call__(self, session: Session, *, meeting: Meeting, by: str, now: datetime) -> Meeting | Problem: ...
+
+
 NOT_FOUND = Problem("I couldn't find that meeting. It may have been rescheduled.")
 
 
@@ -100,7 +105,7 @@ def change_meeting(
     client: WebClient,
     *,
     deps: Deps,
-    change: Callable[..., Meeting | Problem],
+    change: MeetingChange,
 ) -> None:
     """*We'll meet* or *Skip this one*: change the meeting and redraw the reminder."""
     ack()
