@@ -9,18 +9,19 @@ from typing import Any
 
 import pytest
 
-from mentoring.boundaries import agreed_boundaries, boundaries_history
+from mentoring.boundaries import agreed_boundaries
 from mentoring.settings import Settings
 from storage.db import session_scope
-from storage.models import Boundaries, BoundariesStatus, Pair
+from storage.models import Boundaries, BoundariesStatus
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot, make_settings
 from tests.support import slack_user
 from tests.support.fake_slack import FakeSlack
 from tests.support.payloads import view_submission
-from tests.support.slack_user import BIWEEKLY_BOUNDARIES, press, submit
+from tests.support.slack_user import BIWEEKLY_BOUNDARIES, opened_and_accepted, press, submit, versions, wait_for_version
 
 CHANNEL = "GPAIRDM001"
 make_pair = partial(slack_user.make_pair, channel=CHANNEL)
+open_modal = partial(slack_user.open_modal, channel=CHANNEL, command="boundaries")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; the injected clock starts here
 NO_TZ_USER = "U0NOTZ"
 VALID = BIWEEKLY_BOUNDARIES
@@ -33,42 +34,12 @@ def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
     return make_settings(fake_slack, database_url, default_tz="Europe/Lisbon")
 
 
-def versions(bot: RunningBot, pair: Pair) -> list[Boundaries]:
-    with session_scope(bot.engine) as session:
-        return boundaries_history(session, pair.id or 0)
-
-
 def inputs_of(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
 
 
-def open_modal(bot: RunningBot, user: str, channel: str = CHANNEL) -> dict[str, Any]:
-    before = len(bot.fake.calls("views.open"))
-    assert bot.slack.command("boundaries", user_id=user, channel_id=channel).status == 200
-    return latest_view(bot, before)
-
-
-def latest_view(bot: RunningBot, before: int) -> dict[str, Any]:
-    """The view the bot opened (and the fake accepted: it rejects views breaking Slack's limits)."""
-    call = bot.fake.wait_for_calls("views.open", before + 1)[-1]
-    view = call.args["view"]
-    stored = [v for v in bot.fake.state.views.values() if v.get("private_metadata") == view["private_metadata"]]
-    assert stored, "views.open was rejected"
-    return view
-
-
 def click(bot: RunningBot, user: str, action_id: str, value: str, *, ts: str = "1800000000.000100") -> None:
     press(bot, user, action_id, value, {"type": "message", "ts": ts, "text": "", "blocks": []}, channel=CHANNEL)
-
-
-def wait_for_version(bot: RunningBot, pair: Pair, version: int, status: str | None = None) -> Boundaries:
-    def ready(_: FakeSlack) -> Boundaries | None:
-        for row in versions(bot, pair):
-            if row.version == version and (status is None or row.status == status) and row.proposal_ts:
-                return row
-        return None
-
-    return bot.fake.wait_for(ready)
 
 
 def message(bot: RunningBot, ts: str) -> dict[str, Any]:
@@ -119,7 +90,7 @@ def test_proposal_change_and_agreement_end_to_end(bot: RunningBot) -> None:
     # The mentee proposes changes: the same modal, pre-filled from the proposal.
     before = len(bot.fake.calls("views.open"))
     click(bot, MENTEE, "boundaries_change", str(v1.id), ts=v1.proposal_ts or "")
-    view = latest_view(bot, before)
+    view = opened_and_accepted(bot, before)
     assert view["title"]["text"] == "Propose changes"
     fields = inputs_of(view)
     assert fields["start_time"]["element"]["initial_time"] == "10:00"
@@ -190,7 +161,7 @@ def test_agreed_boundaries_can_be_revised_the_same_way_and_history_is_kept(bot: 
     # Later, the mentee revises from the agreed summary's button; v1 stays in force until v2 is agreed.
     before = len(bot.fake.calls("views.open"))
     click(bot, MENTEE, "boundaries_change", str(v1.id))
-    view = latest_view(bot, before)
+    view = opened_and_accepted(bot, before)
     assert "agreed and in force" in json.dumps(view["blocks"])
     submit(bot, MENTEE, view, dict(VALID, frequency="monthly", duration_minutes="90"))
     v2 = wait_for_version(bot, pair, 2)

@@ -16,14 +16,15 @@ from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import Boundaries, Goal, GoalUpdate, Prework
 from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
-from tests.handlers import test_boundaries, test_prework
 from tests.support import slack_user
 from tests.support.bots import BOTH_DATABASES, bot_on
 from tests.support.payloads import view_action, view_submission
 from tests.support.sessions import meetings, reminded, utc
 from tests.support.slack_user import (
+    BIWEEKLY_BOUNDARIES,
     BOUNDARIES,
     GOALS_DM,
+    PREWORK_ANSWERS,
     agree_through_the_ui,
     click_push,
     db_snapshot,
@@ -40,6 +41,7 @@ from tests.support.slack_user import (
     submit,
     submit_and_refresh,
     view_count,
+    wait_for_version,
 )
 from tests.support.slack_user import GOAL_INPUTS as GOAL
 
@@ -57,9 +59,9 @@ def test_clean_text_drops_control_characters_but_keeps_tabs_and_newlines() -> No
 
 def test_a_nul_byte_in_prework_is_cleaned_and_the_prework_saved(any_bot: RunningBot) -> None:
     bot = any_bot
-    test_prework.make_pair(bot.engine)
-    view = test_prework.open_modal(bot, MENTEE)
-    answers = {**test_prework.ANSWERS, "wants": f"Feed{NUL}back"}
+    slack_user.make_pair(bot.engine)
+    view = slack_user.open_modal(bot, MENTEE, command="prework")
+    answers = {**PREWORK_ANSWERS, "wants": f"Feed{NUL}back"}
     assert submit(bot, MENTEE, view, answers) is None  # a plain ack closes the modal
 
     def saved(_: object) -> list[Prework]:
@@ -73,11 +75,11 @@ def test_a_nul_byte_in_prework_is_cleaned_and_the_prework_saved(any_bot: Running
 
 def test_a_nul_byte_in_boundaries_is_cleaned_and_the_proposal_posted(any_bot: RunningBot) -> None:
     bot = any_bot
-    pair = test_boundaries.make_pair(bot.engine)
-    view = test_boundaries.open_modal(bot, MENTEE)
-    inputs = {**test_boundaries.VALID, "location": f"Room{NUL} 4", "notes": f"{NUL}"}
+    pair = slack_user.make_pair(bot.engine)
+    view = slack_user.open_modal(bot, MENTEE, command="boundaries")
+    inputs = {**BIWEEKLY_BOUNDARIES, "location": f"Room{NUL} 4", "notes": f"{NUL}"}
     assert submit(bot, MENTEE, view, inputs) is None
-    row = test_boundaries.wait_for_version(bot, pair, 1)
+    row = wait_for_version(bot, pair, 1)
     assert (row.location, row.notes) == ("Room 4", "")
     with session_scope(bot.engine) as session:
         assert len(list(session.exec(select(Boundaries)))) == 1

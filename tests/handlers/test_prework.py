@@ -17,16 +17,13 @@ from storage.models import Pair, PairStatus, Prework
 from tests.conftest import ADMIN, MENTEE, MENTOR, OTHER, RunningBot
 from tests.support import slack_user
 from tests.support.payloads import block_action, view_submission
-from tests.support.slack_user import submit
+from tests.support.slack_user import PREWORK_ANSWERS, submit
 
 CHANNEL = "GPAIRDM001"
 make_pair = partial(slack_user.make_pair, channel=CHANNEL)
+open_modal = partial(slack_user.open_modal, channel=CHANNEL, command="prework")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-ANSWERS = {
-    "wants": "Get better at giving feedback",
-    "brings": "Ten years of backend work & a story about a failed launch",
-    "expects": "Honest feedback, <!channel> kept out",
-}
+ANSWERS = PREWORK_ANSWERS
 
 
 def rows(bot: RunningBot) -> list[Prework]:
@@ -39,17 +36,6 @@ def reload(bot: RunningBot, pair: Pair) -> Pair:
         found = session.get(Pair, pair.id)
         assert found is not None
         return found
-
-
-def open_modal(bot: RunningBot, user: str, channel: str = CHANNEL) -> dict[str, Any]:
-    before = len(bot.fake.calls("views.open"))
-    response = bot.slack.command("prework", user_id=user, channel_id=channel)
-    assert response.status == 200
-    calls = bot.fake.wait_for_calls("views.open", before + 1)
-    result = bot.fake.state.views
-    view = calls[-1].args["view"]
-    assert any(v.get("callback_id") == view["callback_id"] for v in result.values()), "the fake accepted the view"
-    return view
 
 
 def test_prework_command_opens_the_three_questions_in_a_modal(bot: RunningBot) -> None:

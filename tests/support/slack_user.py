@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from blocks import goals as ui
 from mentoring import goals
+from mentoring.boundaries import boundaries_history
 from mentoring.goals import GoalCreate
 from storage.db import session_scope
 from storage.models import (
@@ -50,6 +51,12 @@ PAIR_DM = "G0PAIRDM01"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday; the injected clock starts here
 REPO = Path(__file__).resolve().parents[2]
 GOALS_DM = "GPAIRMM01"
+#: The three pre-work questions answered.
+PREWORK_ANSWERS = {
+    "wants": "Get better at giving feedback",
+    "brings": "Ten years of backend work & a story about a failed launch",
+    "expects": "Honest feedback, <!channel> kept out",
+}
 #: The SMART goal form filled in.
 GOAL_INPUTS = {
     "specific_title": "Give a 10-minute talk at the team demo",
@@ -247,6 +254,42 @@ def submit(bot: RunningBot, user: str, view: dict[str, Any], inputs: dict[str, A
     response = send_submission(bot, user, view, inputs)
     assert response.status == 200, response.text
     return response.json() if response.body else None
+
+
+def opened_and_accepted(bot: RunningBot, before: int) -> dict[str, Any]:
+    """The view the bot opened after ``before`` views.open calls, once the fake accepted it (it rejects views
+    breaking Slack's limits)."""
+    call = bot.fake.wait_for_calls("views.open", before + 1)[-1]
+    view = call.args["view"]
+    stored = [
+        v
+        for v in bot.fake.state.views.values()
+        if v.get("callback_id") == view["callback_id"] and v.get("private_metadata") == view.get("private_metadata")
+    ]
+    assert stored, "views.open was rejected"
+    return view
+
+
+def open_modal(bot: RunningBot, user: str, channel: str = PAIR_DM, *, command: str) -> dict[str, Any]:
+    """``/mentor <command>`` by ``user`` in ``channel``, which opens a modal; the modal."""
+    before = len(bot.fake.calls("views.open"))
+    assert bot.slack.command(command, user_id=user, channel_id=channel).status == 200
+    return opened_and_accepted(bot, before)
+
+
+def versions(bot: RunningBot, pair: Pair) -> list[Boundaries]:
+    with session_scope(bot.engine) as session:
+        return boundaries_history(session, pair.id or 0)
+
+
+def wait_for_version(bot: RunningBot, pair: Pair, version: int, status: str | None = None) -> Boundaries:
+    def ready(_: FakeSlack) -> Boundaries | None:
+        for row in versions(bot, pair):
+            if row.version == version and (status is None or row.status == status) and row.proposal_ts:
+                return row
+        return None
+
+    return bot.fake.wait_for(ready)
 
 
 # ---- the clock and the command line -----------------------------------------------------------------
