@@ -21,7 +21,7 @@ from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
 from tests.support import slack_user
 from tests.support.payloads import block_action, mpim_message, view_action
 from tests.support.sessions import answers, checkins, items, meetings, rendered
-from tests.support.slack_user import activate, all_pairs, boundaries_inputs, pair_via_command, submit
+from tests.support.slack_user import GOAL_INPUTS, activate, all_pairs, boundaries_inputs, pair_via_command, submit
 from tests.support.slack_user import tick_at as at
 
 THREE_QUESTIONS = (
@@ -41,14 +41,7 @@ BOUNDARIES = boundaries_inputs(
     scope_in="Career growth, feedback",
 )
 
-GOAL = {
-    "specific_title": "Give a 10-minute talk at the team demo",
-    "specific_description": "About the new build pipeline",
-    "measurable": "Talk given; three questions answered",
-    "achievable": "Two rehearsals with my mentor",
-    "relevant": "I want to present with confidence",
-    "time_bound": "2027-01-29",
-}
+GOAL = {**GOAL_INPUTS, "time_bound": "2027-01-29"}
 
 
 # ---- what users do ----------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from storage.models import (
 )
 from tests.support import slack_user
 from tests.support.fake_slack import TEAM_ID, FakeSlack
-from tests.support.slack_user import MENTEE, MENTOR, NOW, PAIR_DM
+from tests.support.slack_user import DAYTIME_IN_BERLIN, MENTEE, MENTOR, NOW, PAIR_DM
 
 if TYPE_CHECKING:
     from tests.conftest import RunningBot
@@ -66,12 +66,7 @@ def agree_boundaries(engine: Engine, pair_id: int, *, version: int = 1, **overri
         "first_meeting_on": date(2026, 12, 3),
         "location": "Video call",
         "contact_method": "Slack",
-        "mentor_contact_start": "08:00",
-        "mentor_contact_end": "20:00",
-        "mentor_tz": "Europe/Berlin",
-        "mentee_contact_start": "08:00",
-        "mentee_contact_end": "20:00",
-        "mentee_tz": "Europe/Berlin",
+        **DAYTIME_IN_BERLIN,
         "agreed_at": utc(2026, 11, 26, 8, 0),
     }
     values.update(overrides)

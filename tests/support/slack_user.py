@@ -67,6 +67,15 @@ GOAL_INPUTS = {
     "time_bound": "2026-12-31",
 }
 SECOND_MENTEE = "U0SECOND"
+#: Contact hours 08:00–20:00 Berlin time for both members.
+DAYTIME_IN_BERLIN = {
+    "mentor_contact_start": "08:00",
+    "mentor_contact_end": "20:00",
+    "mentor_tz": "Europe/Berlin",
+    "mentee_contact_start": "08:00",
+    "mentee_contact_end": "20:00",
+    "mentee_tz": "Europe/Berlin",
+}
 #: Boundaries as the mentor proposes them through the modal: weekly, Thursday 17:00 Berlin, 08–20 contact hours.
 BOUNDARIES = {
     "frequency": "weekly",
@@ -76,12 +85,7 @@ BOUNDARIES = {
     "timezone": "Europe/Berlin",
     "location": "Video call",
     "contact_method": "Slack, in this DM",
-    "mentor_contact_start": "08:00",
-    "mentor_contact_end": "20:00",
-    "mentor_tz": "Europe/Berlin",
-    "mentee_contact_start": "08:00",
-    "mentee_contact_end": "20:00",
-    "mentee_tz": "Europe/Berlin",
+    **DAYTIME_IN_BERLIN,
     "mentor_role": "Listen, ask, share experience",
     "mentee_role": "Set the agenda, follow through",
     "expectations": "We both come prepared",
