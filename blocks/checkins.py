@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from blocks.actions import items_overview
-from blocks.common import Block, actions, button, context, header, modal, plain, section
+from blocks.common import Block, actions, button, context, header, input_block, modal, section, text_element
 from blocks.format import escape_mrkdwn, slack_date
 from blocks.limits import clip
+from blocks.metadata import encode
 from mentoring.checkins import ANSWER_MAX, QUESTIONS, RELATIONSHIP_QUESTIONS, CheckInBrief
 from mentoring.followthrough import split_lines
 from storage.models import ActionItem, CheckInAnswer, Pair
@@ -86,19 +86,9 @@ def checkin_brief_message(*, pair: Pair, brief: CheckInBrief, now: datetime) -> 
     )
 
 
-def _input(block_id: str, label: str, initial: str, hint: str | None = None) -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ANSWER_ACTION,
-        "multiline": True,
-        "max_length": ANSWER_MAX,
-    }
-    if initial:
-        element["initial_value"] = initial[:ANSWER_MAX]
-    block: Block = {"type": "input", "block_id": block_id, "optional": True, "label": plain(label), "element": element}
-    if hint:
-        block["hint"] = plain(hint)
-    return block
+def _answer_input(block_id: str, label: str, initial: str, hint: str | None = None) -> Block:
+    element = text_element(ANSWER_ACTION, max_length=ANSWER_MAX, multiline=True, initial=initial)
+    return input_block(block_id, label, element, hint=hint, optional=True)
 
 
 def answer_modal(
@@ -116,36 +106,22 @@ def answer_modal(
 
     blocks: list[Block] = [
         section(f"Closing {about}. Answer what you like; you can edit your answers later."),
-        _input("useful", QUESTIONS["useful"], initial("useful")),
-        _input("next_steps", QUESTIONS["next_steps"], initial("next_steps"), steps_hint),
-        _input("before_next", QUESTIONS["before_next"], initial("before_next"), "One per line, like next steps."),
+        _answer_input("useful", QUESTIONS["useful"], initial("useful")),
+        _answer_input("next_steps", QUESTIONS["next_steps"], initial("next_steps"), steps_hint),
+        _answer_input(
+            "before_next", QUESTIONS["before_next"], initial("before_next"), "One per line, like next steps."
+        ),
     ]
     if relationship:
-        blocks.append(_input("changes", RELATIONSHIP_QUESTIONS["changes"], initial("changes")))
-        blocks.append(_input("focus", RELATIONSHIP_QUESTIONS["focus"], initial("focus")))
+        blocks.append(_answer_input("changes", RELATIONSHIP_QUESTIONS["changes"], initial("changes")))
+        blocks.append(_answer_input("focus", RELATIONSHIP_QUESTIONS["focus"], initial("focus")))
     return modal(
         "Closing questions",
         blocks,
         callback_id=ANSWER_CALLBACK,
         submit="Save",
-        private_metadata=json.dumps({"c": checkin_id}),
+        private_metadata=encode(c=checkin_id),
     )
-
-
-def parse_answer_metadata(raw: str) -> str | None:
-    try:
-        return str(json.loads(raw)["c"])
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def parse_answer_inputs(values: Mapping[str, Any]) -> dict[str, str]:
-    """Answer fields present in the submitted view (missing relationship fields are left out)."""
-    fields = {}
-    for name in (*QUESTIONS, *RELATIONSHIP_QUESTIONS):
-        if name in values:
-            fields[name] = str(((values.get(name) or {}).get(ANSWER_ACTION) or {}).get("value") or "")
-    return fields
 
 
 def _answer_lines(answer: CheckInAnswer, relationship: bool) -> str:
