@@ -101,7 +101,7 @@ def answer_invite(
                 col(Pair.mentor_accepted).is_(True),
                 col(Pair.mentee_accepted).is_(True),
             )
-            .values(status=PairStatus.ACTIVE),
+            .values(status=PairStatus.ACTIVE, accepted_at=now),
         )
     else:
         changed = now_active = False

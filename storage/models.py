@@ -88,6 +88,8 @@ class Pair(SQLModel, table=True):
     declined_by: str | None = Field(default=None, max_length=32)
     welcome_ts: str | None = Field(default=None, max_length=32)
     prework_shared_at: datetime | None = Field(default=None, sa_column=_ts())
+    #: When both had accepted (the pair became active); the getting-started nudges count from it.
+    accepted_at: datetime | None = Field(default=None, sa_column=_ts())
 
     def members(self) -> tuple[str, str]:
         return (self.mentor_id, self.mentee_id)
