@@ -53,6 +53,23 @@ class PairStatus:
     LIVE = (PENDING, ACTIVE)
 
 
+class Program(SQLModel, table=True):
+    """A named program (cohort) of a workspace, running from ``starts_on`` to ``ends_on`` (both included)."""
+
+    __tablename__ = "program"
+    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_program_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    name: str = Field(max_length=80)
+    starts_on: date
+    ends_on: date
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    updated_by: str | None = Field(default=None, max_length=32)
+    updated_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
 class Pair(SQLModel, table=True):
     """A mentor and a mentee in one workspace, with their group DM."""
 
@@ -90,6 +107,8 @@ class Pair(SQLModel, table=True):
     prework_shared_at: datetime | None = Field(default=None, sa_column=_ts())
     #: When both had accepted (the pair became active); the getting-started nudges count from it.
     accepted_at: datetime | None = Field(default=None, sa_column=_ts())
+    #: The program (cohort) the pair belongs to; None for a pair made outside any program.
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
 
     def members(self) -> tuple[str, str]:
         return (self.mentor_id, self.mentee_id)
@@ -389,3 +408,25 @@ class RequestReceipt(SQLModel, table=True):
     team_id: str = Field(default="", max_length=32)
     request_key: str = Field(max_length=64)  # sha256 hex of the raw body
     received_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One member's answers to the end-of-program survey of their pair (editable until the pair ends).
+
+    ``comment`` is private to the pair unless ``share_with_lead`` is ticked.
+    """
+
+    __tablename__ = "survey_response"
+    __table_args__ = (UniqueConstraint("pair_id", "user_id", name="uq_survey_response_pair_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    program_id: int | None = Field(default=None, foreign_key="program.id", index=True)
+    user_id: str = Field(max_length=32)
+    usefulness: int  # 1..5
+    goals_met: str = Field(max_length=8)  # yes | partly | no
+    continue_choice: str = Field(max_length=8)  # yes | no
+    comment: str = Field(default="", sa_column=_text())
+    share_with_lead: bool = Field(default=False)
+    answered_at: datetime = Field(sa_column=_ts(nullable=False))
