@@ -144,6 +144,16 @@ def inputs(view: object, block_ids: Iterable[str]) -> dict[str, str | None]:
     return found
 
 
+def selected(view: object, block_id: str) -> list[str]:
+    """The option values ticked in a checkboxes (or multi-select) input block; crafted states read as []."""
+    block = _state_values(view).get(block_id)
+    element = next(iter(block.values()), None) if isinstance(block, dict) and block else None
+    chosen = element.get("selected_options") if isinstance(element, dict) else None
+    if not isinstance(chosen, list):
+        return []
+    return [str(o["value"]) for o in chosen if isinstance(o, dict) and isinstance(o.get("value"), str)]
+
+
 # ---- cleaning, once per request ----------------------------------------------------------------
 
 

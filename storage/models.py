@@ -293,6 +293,7 @@ class MeetingStatus:
     CONFIRMED = "confirmed"  # someone pressed "We'll meet"
     SKIPPED = "skipped"
     HELD = "held"
+    MISSED = "missed"  # someone pressed "We didn't meet" on its questions
 
 
 class Meeting(SQLModel, table=True):
@@ -350,6 +351,25 @@ class CheckInAnswer(SQLModel, table=True):
     before_next: str = Field(default="", sa_column=_text())
     changes: str = Field(default="", sa_column=_text())
     focus: str = Field(default="", sa_column=_text())
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    updated_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class CheckInRating(SQLModel, table=True):
+    """One member's private answer to "How useful was this conversation?" (1–5) at a check-in.
+
+    Seen by the program lead only as averages per program, never per person.
+    """
+
+    __tablename__ = "checkin_rating"
+    __table_args__ = (UniqueConstraint("checkin_id", "user_id", name="uq_checkin_rating_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    checkin_id: int = Field(foreign_key="checkin.id")
+    user_id: str = Field(max_length=32)
+    score: int  # 1 (not useful) .. 5 (very useful)
     created_at: datetime = Field(sa_column=_ts(nullable=False))
     updated_at: datetime = Field(sa_column=_ts(nullable=False))
 
