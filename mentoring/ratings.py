@@ -20,7 +20,7 @@ RATING_QUESTION = "How useful was this conversation?"
 BAD_RATING = Problem(f"A rating is a whole number from {LOWEST} to {HIGHEST}.")
 
 
-def parse_rating(value: object) -> int | None | Problem:
+def parse_rating(value: object) -> int | Problem | None:
     """A submitted rating: None when left empty, the score when 1–5, else a problem."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

@@ -16,7 +16,9 @@ from tests.support.slack_user import MENTEE, MENTOR
 
 def _checkin(engine: Engine, pair_id: int, key: str) -> int:
     with session_scope(engine) as session:
-        checkin = CheckIn(team_id="T0001", pair_id=pair_id, delivery_key=key, channel_id="G1", created_at=utc(2026, 12, 1))
+        checkin = CheckIn(
+            team_id="T0001", pair_id=pair_id, delivery_key=key, channel_id="G1", created_at=utc(2026, 12, 1)
+        )
         session.add(checkin)
         session.flush()
         return checkin.id or 0
