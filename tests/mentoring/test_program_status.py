@@ -1,0 +1,74 @@
+"""Where each pair of a program stands: stage, last activity, next meeting, and the reasons it needs attention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+
+from mentoring.program_status import Attention, Stage, pair_statuses, program_counts
+from storage.db import session_scope
+from storage.models import Pair, PairStatus
+from tests.support.fake_slack import TEAM_ID
+from tests.support.program import EXPECTED, PROGRAM_NOW, seed_program
+from tests.support.slack_user import add_pair
+
+
+def test_each_seeded_pair_is_in_its_stage_with_exactly_its_attention_reasons(engine: Engine) -> None:
+    ids = seed_program(engine)
+    with session_scope(engine) as session:
+        states = {s.pair.id: s for s in pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)}
+    for name, (stage, reasons) in EXPECTED.items():
+        state = states[ids[name]]
+        assert (state.stage, tuple(r.code for r in state.attention)) == (stage, reasons), name
+
+
+def test_meeting_stage_names_the_latest_meeting_and_the_next_one(engine: Engine) -> None:
+    ids = seed_program(engine)
+    with session_scope(engine) as session:
+        states = {s.pair.id: s for s in pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)}
+    meetings = states[ids["meetings"]]
+    assert meetings.meeting_number == 2  # 19 and 26 November have passed
+    assert meetings.stage_words == "meeting 2 of the series"
+    assert meetings.next_meeting is not None and meetings.next_meeting.date().isoformat() == "2026-12-03"
+    assert states[ids["goals"]].stage_words == "setting goals"
+    assert states[ids["quiet"]].attention[0].text == "quiet for 4 meetings in a row"
+    assert states[ids["ended"]].next_meeting is None
+
+
+def test_ended_pairs_come_last_and_counts_add_up(engine: Engine) -> None:
+    seed_program(engine)
+    with session_scope(engine) as session:
+        states = pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)
+    assert states[-1].stage == Stage.ENDED and all(s.live for s in states[:-1])
+    counts = program_counts(states)
+    assert (counts.live, counts.invited, counts.meeting, counts.needs_attention, counts.ended) == (9, 2, 2, 3, 1)
+
+
+def test_last_activity_is_the_newest_thing_a_member_did(engine: Engine) -> None:
+    ids = seed_program(engine)
+    with session_scope(engine) as session:
+        states = {s.pair.id: s for s in pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)}
+    assert states[ids["accepted_stale"]].last_activity == PROGRAM_NOW - timedelta(days=10)
+    assert states[ids["boundaries"]].last_activity == PROGRAM_NOW - timedelta(days=1)  # the proposal
+    assert states[ids["ended"]].last_activity == PROGRAM_NOW - timedelta(days=3)
+
+
+def test_other_workspaces_and_declined_invitations_are_not_part_of_the_program(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        add_pair(session, team_id="T0OTHER", created_at=PROGRAM_NOW)
+        add_pair(session, mentor="U0A", mentee="U0B", status=PairStatus.DECLINED, created_at=PROGRAM_NOW)
+    with session_scope(engine) as session:
+        assert pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW) == []
+
+
+def test_a_week_old_pair_with_one_members_prework_is_told_whose_is_missing(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        pair: Pair = add_pair(session, created_at=PROGRAM_NOW - timedelta(days=8))
+        from tests.support.slack_user import add_prework
+
+        add_prework(session, pair, pair.mentee_id, wants="w", brings="b", expects="e")
+    with session_scope(engine) as session:
+        (state,) = pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)
+    assert [r.code for r in state.attention] == [Attention.NO_PREWORK, Attention.NO_BOUNDARIES]
+    assert state.attention[0].text == "pre-work from only one of them 8 days after accepting"
