@@ -283,9 +283,12 @@ class RoadmapItem(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     pair_id: int = Field(foreign_key="pair.id")
     meeting_number: int
-    theme: str = Field(max_length=150)
+    theme: str = Field(max_length=150)  # "" only for a suggestion the pair cleared
     updated_by: str = Field(max_length=32)
     updated_at: datetime = Field(sa_column=_ts(nullable=False))
+    #: Whose check-in answer ("what areas do we want to focus on?") suggested it, until the pair changes it.
+    suggested_by: str | None = Field(default=None, max_length=32)
+    source_checkin_id: int | None = None  # the check-in whose answer suggested it
 
 
 class MeetingStatus:
@@ -394,10 +397,28 @@ class ActionItem(SQLModel, table=True):
     source: str = Field(default="manual", max_length=16)  # checkin | manual
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
     due_at: datetime | None = Field(default=None, sa_column=_ts())
+    #: Due "at the next meeting": carried over to the following one when that meeting passes, never overdue.
+    follows_meeting: bool = Field(default=True)
+    carried_over: int = Field(default=0)  # meetings that passed while it was open
     snoozed_until: datetime | None = Field(default=None, sa_column=_ts())
     status: str = Field(default=ActionStatus.OPEN, max_length=16)
     created_at: datetime = Field(sa_column=_ts(nullable=False))
     done_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class ReplySuggestion(SQLModel, table=True):
+    """Lines of a member's thread reply that look like commitments, offered to them alone as next steps."""
+
+    __tablename__ = "reply_suggestion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    pair_id: int = Field(foreign_key="pair.id", index=True)
+    checkin_id: int = Field(foreign_key="checkin.id")
+    user_id: str = Field(max_length=32)  # the reply's author: the only one who may use it
+    lines: str = Field(sa_column=_text())  # JSON list of the lines offered; emptied once used
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    adopted_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
 class EventReceipt(SQLModel, table=True):
