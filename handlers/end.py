@@ -47,11 +47,16 @@ def confirm_end(ack: Ack, body: dict[str, Any], respond: Respond, client: WebCli
         inv.problem(result)
         return
     inv.reply(f"The pairing of <@{result.mentor_id}> and <@{result.mentee_id}> has ended.", replace=True)
-    if result.channel_id:
+    announce_end(client, result, by=inv.user_id)
+
+
+def announce_end(client: WebClient, pair: Pair, *, by: str) -> None:
+    """Tell the pair, in their DM, that ``by`` ended the pairing (also used by the lead's Home)."""
+    if pair.channel_id:
         client.chat_postMessage(
-            channel=result.channel_id,
+            channel=pair.channel_id,
             text=(
-                f"<@{inv.user_id}> ended this mentoring pairing. Thank you both for the time you put in! "
+                f"<@{by}> ended this mentoring pairing. Thank you both for the time you put in! "
                 "I won't post here any more; `/mentor export` still gives you your data."
             ),
         )
