@@ -22,6 +22,7 @@ from handlers import (
     pair,
     payloads,
     prework,
+    program,
     replays,
     roadmap,
     wrapup,
@@ -29,7 +30,7 @@ from handlers import (
 from mentoring.deps import Deps
 
 #: Modules with buttons, modals or events of their own (``export`` and ``report`` are commands only).
-FEATURES = (pair, importing, end, prework, boundaries, goals, roadmap, meetings, wrapup, actions, events, home)
+FEATURES = (pair, importing, end, prework, boundaries, goals, roadmap, meetings, wrapup, actions, program, events, home)
 
 
 def register_handlers(app: App, deps: Deps) -> None:

@@ -29,6 +29,7 @@ from handlers import (
     pair,
     payloads,
     prework,
+    program,
     report,
     roadmap,
     wrapup,
@@ -73,7 +74,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "end": Subcommand("end", "end the pairing", run=end.end, on_pair=end.confirm_for_pair),
     "export": Subcommand("export", "download your own data", run=export.export),
     "report": Subcommand("report", "program figures (admins)", run=report.report),
-    "program": Subcommand("program", "create or change a program (admins)"),
+    "program": Subcommand("program", "create or change a program (admins)", run=program.program),
     "delete-my-data": Subcommand("delete-my-data", "remove everything you typed"),
 }
 
