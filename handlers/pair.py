@@ -16,13 +16,18 @@ from handlers.context import Invocation, invocation
 from mentoring.deps import Deps
 from mentoring.pairs import answer_invite, create_pair
 from mentoring.problems import ADMINS_ONLY, Problem
+from mentoring.programs import program_for_new_pair, today_in
+from mentoring.text import escape_mrkdwn
 from slackapi.conversations import direct_message, open_group_dm
 from storage.db import session_scope
-from storage.models import Pair
+from storage.models import Pair, Program
 
 logger = logging.getLogger(__name__)
 
-PAIR_USAGE = "Usage: `/mentor pair @mentor @mentee` — mention the mentor first, then the mentee."
+PAIR_USAGE = (
+    "Usage: `/mentor pair @mentor @mentee [program]` — mention the mentor first, then the mentee; "
+    "the program is the one running today unless you name another."
+)
 
 
 def start_pair_dm(deps: Deps, client: WebClient, pair: Pair) -> Problem | None:
@@ -58,21 +63,30 @@ def pair(inv: Invocation) -> None:
         inv.reply(PAIR_USAGE)
         return
     mentor_id, mentee_id = ids
+    program_name = payloads.MENTION.sub(" ", inv.args)  # what is left after the mentions names the program
+    today = today_in(inv.deps.now(), inv.deps.settings.default_tz)
     with session_scope(inv.deps.engine) as session:
-        created = create_pair(
-            session,
-            team_id=inv.team_id,
-            mentor_id=mentor_id,
-            mentee_id=mentee_id,
-            created_by=inv.user_id,
-            now=inv.deps.now(),
+        program = program_for_new_pair(session, team_id=inv.team_id, name=program_name, today=today)
+        created = (
+            program
+            if isinstance(program, Problem)
+            else create_pair(
+                session,
+                team_id=inv.team_id,
+                mentor_id=mentor_id,
+                mentee_id=mentee_id,
+                created_by=inv.user_id,
+                now=inv.deps.now(),
+                program_id=program.id if program is not None else None,
+            )
         )
     if isinstance(created, Problem):
         inv.problem(created)
         return
+    in_program = f" in *{escape_mrkdwn(program.name)}*" if isinstance(program, Program) else ""
     inv.reply(
-        f":handshake: Pairing <@{mentor_id}> (mentor) with <@{mentee_id}> (mentee). I'm opening their group DM "
-        "and asking both to accept."
+        f":handshake: Pairing <@{mentor_id}> (mentor) with <@{mentee_id}> (mentee){in_program}. I'm opening their "
+        "group DM and asking both to accept."
     )
     problem = start_pair_dm(inv.deps, inv.client, created)
     if problem:

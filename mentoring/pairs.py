@@ -34,9 +34,16 @@ def live_pair_between(session: Session, *, team_id: str, mentor_id: str, mentee_
 
 
 def create_pair(
-    session: Session, *, team_id: str, mentor_id: str, mentee_id: str, created_by: str, now: datetime
+    session: Session,
+    *,
+    team_id: str,
+    mentor_id: str,
+    mentee_id: str,
+    created_by: str,
+    now: datetime,
+    program_id: int | None = None,
 ) -> Pair | Problem:
-    """A new pending pair; refused while the same two people are already paired."""
+    """A new pending pair (in the program ``program_id``, if any); refused while the two are already paired."""
     if mentor_id == mentee_id:
         return Problem("A mentor and a mentee must be two different people.")
     existing = live_pair_between(session, team_id=team_id, mentor_id=mentor_id, mentee_id=mentee_id)
@@ -53,6 +60,7 @@ def create_pair(
         created_by=created_by,
         created_at=now,
         status=PairStatus.PENDING,
+        program_id=program_id,
     )
     try:
         with session.begin_nested():
