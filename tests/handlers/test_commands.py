@@ -110,6 +110,8 @@ def test_help_lists_every_built_subcommand_in_contract_order(bot: RunningBot) ->
         "end",
         "export",
         "report",
+        "program",
+        "delete-my-data",
     ]
     assert listed == [name for name in order if name in listed]
     assert {"help", "pair", "import", "end", "export"} <= set(listed)
