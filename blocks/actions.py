@@ -1,4 +1,5 @@
-"""Block Kit for follow-through items: the list with Done / Snooze, the weekly nudge, the add-items modal."""
+"""Block Kit for follow-through items: the list with Done / Snooze, the weekly nudge, the add-items modal,
+and the next steps offered to the author of a thread reply (tick, then *Make these my next steps*)."""
 
 from __future__ import annotations
 
@@ -42,8 +43,15 @@ KIND_ICONS = {
 }
 
 
+def carried_text(item: ActionItem) -> str:
+    """``carried over`` after one meeting passed with the item open, ``carried over ×2`` after two; else ""."""
+    if item.carried_over <= 0:
+        return ""
+    return "carried over" if item.carried_over == 1 else f"carried over ×{item.carried_over}"
+
+
 def item_line(item: ActionItem, now: datetime) -> str:
-    """One item as a line: kind, text, due date, and an overdue / snoozed / done mark."""
+    """One item as a line: kind, text, due date, carried over, and an overdue (own date only) / snoozed / done mark."""
     icon = KIND_ICONS.get(item.kind, ":white_small_square:")
     text = escape_mrkdwn(clip(item.text, 300))
     if item.status == ActionStatus.DONE:
@@ -51,10 +59,13 @@ def item_line(item: ActionItem, now: datetime) -> str:
     line = f"{icon} {text}"
     if item.kind != "action":
         line += f" _({KINDS.get(item.kind, item.kind).lower()})_"
+    carried = carried_text(item)
     if item.due_at is not None and is_overdue(item, now):
         line += f" — :warning: *overdue* (was due {slack_date(item.due_at, '{date_short_pretty}')})"
     elif item.due_at is not None:
-        line += f" — due {slack_date(item.due_at, '{date_short_pretty}')}"
+        line += f" — {carried + ', ' if carried else ''}due {slack_date(item.due_at, '{date_short_pretty}')}"
+    elif carried:
+        line += f" — {carried}, due at your next meeting"
     if item.snoozed_until is not None and is_snoozed(item, now):
         line += f" — :zzz: snoozed until {slack_date(item.snoozed_until, '{date_short_pretty}')}"
     return line
@@ -117,7 +128,10 @@ def actions_list(pair: Pair, viewer: str, items: Sequence[ActionItem], now: date
 def nudge_message(pair: Pair, owner: str, items: Sequence[ActionItem], now: datetime) -> tuple[str, list[Block]]:
     """The weekly nudge to one member: their open items, overdue ones marked, with Done / Snooze."""
     overdue = sum(is_overdue(i, now) for i in items)
-    extra = f" ({overdue} overdue)" if overdue else ""
+    carried = sum(i.carried_over > 0 for i in items)
+    notes = [f"{overdue} overdue"] if overdue else []
+    notes += [f"{carried} carried over"] if carried else []
+    extra = f" ({', '.join(notes)})" if notes else ""
     head = (
         f":seedling: <@{owner}>, your weekly follow-through check: {len(items)} open item"
         f"{'s' if len(items) != 1 else ''}{extra}. Press *Done* for what you've finished."

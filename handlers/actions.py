@@ -30,6 +30,7 @@ from mentoring.followthrough import (
     complete_item,
     item_for_member,
     items_by_ids,
+    only_owner,
     open_items,
     snooze_item,
 )
@@ -47,7 +48,7 @@ def list_actions(inv: Invocation, pair: Pair) -> None:
         inv.problem(NOT_IN_PAIR)
         return
     with session_scope(inv.deps.engine) as session:
-        items = open_items(session, pair.id or 0, owner_id=inv.user_id)
+        items = open_items(session, pair.id or 0, owner_id=inv.user_id, now=inv.deps.now())
     text, blocks = actions_list(pair, inv.user_id, items, inv.deps.now())
     inv.reply(text, blocks)
 
@@ -73,7 +74,7 @@ def _update_in_place(inv: Invocation, body: dict[str, Any], pair: Pair, changed_
             logger.warning("could not update the items message: %s", error.response.get("error"))
         return
     with session_scope(deps.engine) as session:
-        items = open_items(session, pair.id or 0, owner_id=inv.user_id)
+        items = open_items(session, pair.id or 0, owner_id=inv.user_id, now=now)
         changed = items_by_ids(session, pair.id or 0, [changed_id]).get(changed_id)
     if changed is not None and changed not in items and changed.owner_id == inv.user_id:
         items = sorted([*items, changed], key=lambda i: (i.created_at, i.id or 0))
@@ -82,7 +83,7 @@ def _update_in_place(inv: Invocation, body: dict[str, Any], pair: Pair, changed_
 
 
 def change_item(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps, done: bool) -> None:
-    """*Done* or *Snooze a week* on an item, then redraw the list it was in."""
+    """*Done* or *Snooze a week* on an item (its owner's only), then redraw the list it was in."""
     ack()
     inv = invocation(deps, body, client, respond=respond)
     now = deps.now()
@@ -90,6 +91,8 @@ def change_item(ack: Ack, body: dict[str, Any], respond: Respond, client: WebCli
         found = item_for_member(session, team_id=inv.team_id, item_id=payloads.action_value(body), user_id=inv.user_id)
         if isinstance(found, Problem):
             result: ActionItem | Problem = found
+        elif (not_theirs := only_owner(found.item, inv.user_id)) is not None:
+            result = not_theirs
         else:
             result = (complete_item if done else snooze_item)(session, item=found.item, now=now)
             pair = found.pair
@@ -132,6 +135,7 @@ def save_add(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebCl
             kind=typed[ADD_KIND_BLOCK] or "action",
             due_at=following.scheduled_at if following else None,
             now=now,
+            follows_meeting=True,
         )
         if isinstance(added, Problem):
             session.rollback()

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from mentoring.followthrough import open_items_by_owner, split_lines, sync_checkin_items
+from mentoring.followthrough import kind_prefix, open_items_by_owner, split_lines, sync_checkin_items
 from mentoring.meeting_changes import mark_held
 from mentoring.meetings import lock_pair, next_meeting
 from mentoring.outbox import PlannedPost
@@ -222,17 +222,20 @@ class AnswerOutcome:
 def parse_reply(text: str) -> dict[str, str]:
     """A thread reply split into answer fields by ``useful:`` / ``next steps:`` / ``before next:`` prefixes.
 
-    Lines before any prefix are next steps; lines after a prefix belong to it until the next one.
+    Lines before any prefix are kept as what was useful: free text makes no items by itself (its author is
+    offered the lines that look like commitments, see ``mentoring.replies``), except a ``resource:`` /
+    ``contact:`` / ``info:`` / ``action:`` line, which is a next step. Lines after a prefix belong to it.
     """
     parts: dict[str, list[str]] = {}
-    current = "next_steps"
+    current = "useful"
     for raw in (text or "").splitlines():
         match = _REPLY_PREFIX.match(raw)
         if match:
             current = REPLY_PREFIXES[match.group(1).lower()]
             raw = match.group(2)
+        name = "next_steps" if current == "useful" and not match and kind_prefix(raw) else current
         if raw.strip():
-            parts.setdefault(current, []).append(raw.strip())
+            parts.setdefault(name, []).append(raw.strip())
     return {name: "\n".join(lines) for name, lines in parts.items()}
 
 

@@ -1,9 +1,14 @@
 """Follow-through: the commitments both sides make — a mentee's action steps, a mentor's resources and contacts.
 
 Items come from check-in answers (each line of *next steps* and *before our next conversation*
-becomes an item owned by whoever answered, due at the next meeting) or are added by hand. A line
-starting with ``resource:``, ``contact:`` or ``info:`` is a commitment of that kind (what a mentor
-sends: a resource, a contact, information); any other line is an action step.
+becomes an item owned by whoever answered, due at the next meeting), from the lines of a thread reply
+its author ticked (``mentoring.replies``), or are added by hand. A line starting with ``resource:``,
+``contact:`` or ``info:`` is a commitment of that kind (what a mentor sends: a resource, a contact,
+information); any other line is an action step.
+
+An item due "at the next meeting" (``follows_meeting``) that is still open when that meeting passes is
+carried over to the following one (``carry_over``, counted in ``carried_over``); it is never overdue.
+Only an item with a date of its own can be overdue. Only its owner closes or snoozes an item.
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from mentoring.meetings import pair_slots
 from mentoring.pairs import pair_for_member
 from mentoring.problems import Problem
 from storage.models import ActionItem, ActionStatus, CheckIn, Pair
 
 SNOOZE = timedelta(days=7)
+#: How far ahead ``carry_over`` looks for the meeting an item moves to.
+CARRY_LOOKAHEAD = timedelta(days=70)
 ITEM_TEXT_MAX = 500
 #: Longest text the add-items modal takes (its max_length).
 ADD_TEXT_MAX = 3000
@@ -68,6 +76,53 @@ def parse_item_line(line: str, default_kind: str = "action") -> tuple[str, str]:
     return default_kind, line.strip()
 
 
+def kind_prefix(line: str) -> str | None:
+    """The kind a line names with its prefix (``"info: the slides"`` → ``"information"``), else None."""
+    match = _PREFIX.match(line)
+    if match and match.group(1).lower() in _PREFIXES and match.group(2).strip():
+        return _PREFIXES[match.group(1).lower()]
+    return None
+
+
+def carry_over(session: Session, pair_id: int, now: datetime) -> list[ActionItem]:
+    """Open items due at a meeting that has ended move to the next meeting, counting each meeting that passed.
+
+    Items due "at the next meeting" while none was known get the next one's date (nothing passed, no count).
+    Skipped meetings do not count; with no meeting ahead, an item keeps its count and waits (``due_at`` None).
+    Safe to run again at any time: what it writes depends only on the meetings and ``now``.
+    """
+    stale = list(
+        session.exec(
+            select(ActionItem).where(
+                ActionItem.pair_id == pair_id,
+                ActionItem.status == ActionStatus.OPEN,
+                col(ActionItem.follows_meeting).is_(True),
+                or_(col(ActionItem.due_at).is_(None), col(ActionItem.due_at) <= now),
+            )
+        )
+    )
+    if not stale:
+        return []
+    slots = [s for s in pair_slots(session, pair_id, until=now + CARRY_LOOKAHEAD) if not s.skipped]
+    following = next((s.scheduled_at for s in slots if s.ends_at > now), None)
+    changed = []
+    for item in stale:
+        passed = 0
+        if item.due_at is not None:
+            due = item.due_at
+            passed = sum(1 for s in slots if s.scheduled_at >= due and s.ends_at <= now)
+            if not passed:
+                continue  # that meeting is under way (or was moved later): still due at it
+        if passed == 0 and following is None:
+            continue
+        item.carried_over += passed
+        item.due_at = following
+        session.add(item)
+        changed.append(item)
+    session.flush()
+    return changed
+
+
 def open_items(
     session: Session,
     pair_id: int,
@@ -75,8 +130,16 @@ def open_items(
     owner_id: str | None = None,
     awake_at: datetime | None = None,
     created_before: datetime | None = None,
+    now: datetime | None = None,
 ) -> list[ActionItem]:
-    """Open items of the pair (of one owner), oldest first; with ``awake_at``, snoozed ones are left out."""
+    """Open items of the pair (of one owner), oldest first; with ``awake_at``, snoozed ones are left out.
+
+    With ``now`` (or ``awake_at``), items whose meeting has passed are carried over first (``carry_over``),
+    so the list shows them as they are at that moment.
+    """
+    moment = now or awake_at
+    if moment is not None:
+        carry_over(session, pair_id, moment)
     stmt = select(ActionItem).where(ActionItem.pair_id == pair_id, ActionItem.status == ActionStatus.OPEN)
     if owner_id is not None:
         stmt = stmt.where(ActionItem.owner_id == owner_id)
@@ -88,19 +151,22 @@ def open_items(
 
 
 def open_items_by_owner(
-    session: Session, pair: Pair, *, awake_at: datetime | None = None
+    session: Session, pair: Pair, *, awake_at: datetime | None = None, now: datetime | None = None
 ) -> dict[str, list[ActionItem]]:
     """The pair's open items, mentee's first then mentor's (both keys always present)."""
     grouped: dict[str, list[ActionItem]] = {pair.mentee_id: [], pair.mentor_id: []}
     if pair.id is None:  # not stored: nothing can be open yet
         return grouped
-    for item in open_items(session, pair.id, awake_at=awake_at):
+    for item in open_items(session, pair.id, awake_at=awake_at, now=now):
         grouped.setdefault(item.owner_id, []).append(item)
     return grouped
 
 
 def is_overdue(item: ActionItem, now: datetime) -> bool:
-    return item.status == ActionStatus.OPEN and item.due_at is not None and item.due_at < now
+    """Past its own date; an item due "at the next meeting" is carried over instead, never overdue."""
+    return (
+        item.status == ActionStatus.OPEN and not item.follows_meeting and item.due_at is not None and item.due_at < now
+    )
 
 
 def is_snoozed(item: ActionItem, now: datetime) -> bool:
@@ -168,8 +234,13 @@ def add_items(
     kind: str,
     due_at: datetime | None,
     now: datetime,
+    follows_meeting: bool | None = None,
 ) -> list[ActionItem] | Problem:
-    """Items added by hand, one per line (a line's ``resource:``-style prefix wins over ``kind``)."""
+    """Items added by hand, one per line (a line's ``resource:``-style prefix wins over ``kind``).
+
+    ``follows_meeting``: due "at the next meeting" (carried over when it passes), by default when no date is
+    given; an item with a date of its own keeps it (and can be overdue).
+    """
     if not pair.has_member(owner_id):
         return Problem("Items belong to a member of the pair.")
     if kind not in KINDS:
@@ -196,6 +267,7 @@ def add_items(
             kind=item_kind,
             source=Source.MANUAL,
             due_at=due_at,
+            follows_meeting=due_at is None if follows_meeting is None else follows_meeting,
             created_at=now,
         )
         session.add(item)
@@ -222,6 +294,16 @@ def item_for_member(session: Session, *, team_id: str, item_id: int | str | None
     if isinstance(pair, Problem):
         return pair
     return MemberItem(item, pair)
+
+
+def only_owner(item: ActionItem, user_id: str) -> Problem | None:
+    """Only an item's owner closes or snoozes it; the other member sees it and adds their own."""
+    if item.owner_id == user_id:
+        return None
+    return Problem(
+        f"Only <@{item.owner_id}> can close or snooze this item — it's theirs. "
+        "You can add your own with `/mentor actions`."
+    )
 
 
 def complete_item(session: Session, *, item: ActionItem, now: datetime) -> ActionItem:
