@@ -33,6 +33,6 @@ def meeting_brief(
         slot=slot,
         theme=theme_for(session, pair.id, slot.number) if slot.number else None,
         goals=active_goals(session, pair.id),
-        items=open_items_by_owner(session, pair),
+        items=open_items_by_owner(session, pair, now=now),
         location=boundaries.location if boundaries is not None else "",
     )
