@@ -206,22 +206,28 @@ def _program_filter(statement: Any, program_id: int | None) -> Any:
     return statement.where(program_column == program_id)
 
 
-def program_pairs(session: Session, *, team_id: str, program_id: int | None = None) -> list[Pair]:
-    """Every pair of the workspace (or of one program), oldest first; declined ones are left out."""
+def program_pairs(
+    session: Session, *, team_id: str, program_id: int | None = None, pair_id: int | None = None
+) -> list[Pair]:
+    """Every pair of the workspace (or of one program, or just ``pair_id``), oldest first; declined ones left out."""
     statement = (
         select(Pair)
         .where(Pair.team_id == team_id, col(Pair.status) != PairStatus.DECLINED)
         .order_by(col(Pair.created_at), col(Pair.id))
     )
+    if pair_id is not None:
+        statement = statement.where(col(Pair.id) == pair_id)
     return list(session.exec(_program_filter(statement, program_id)))
 
 
-def pair_statuses(session: Session, *, team_id: str, now: datetime, program_id: int | None = None) -> list[PairState]:
-    """Where every pair of the workspace (or program) stands at ``now``: live pairs first, oldest first.
+def pair_statuses(
+    session: Session, *, team_id: str, now: datetime, program_id: int | None = None, pair_id: int | None = None
+) -> list[PairState]:
+    """Where every pair of the workspace (or program, or just ``pair_id``) stands at ``now``: live pairs first.
 
     Declined invitations are not pairs of the program and are left out.
     """
-    pairs = program_pairs(session, team_id=team_id, program_id=program_id)
+    pairs = program_pairs(session, team_id=team_id, program_id=program_id, pair_id=pair_id)
     ids = [p.id for p in pairs if p.id is not None]
     if not ids:
         return []

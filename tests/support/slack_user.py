@@ -567,3 +567,41 @@ def submit_and_refresh(
 
 def goal_id_by_title(engine: Engine, title: str) -> str:
     return str(next(g.id for g in stored_goals(engine) if g.title == title))
+
+
+# ---- the App Home ----------------------------------------------------------------------------------
+
+
+def open_home(bot: RunningBot, user: str) -> dict[str, Any]:
+    """Open the Home tab (``app_home_opened``); the view the bot published, as Slack stored it."""
+    before = len(bot.fake.calls("views.publish"))
+    response = bot.slack.event(
+        {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home", "event_ts": f"{time.time():.6f}"}
+    )
+    assert response.status == 200
+    return published_home(bot, user, before)
+
+
+def published_home(bot: RunningBot, user: str, before: int) -> dict[str, Any]:
+    """The Home published for ``user`` after ``before`` publishes; Slack (the fake) must have accepted it."""
+    calls = bot.fake.wait_for_calls("views.publish", count=before + 1)
+    bot.settle()
+    sent = [c for c in bot.fake.calls("views.publish")[before:] if c.args["user_id"] == user][-1].args["view"]
+    sent = json.loads(sent) if isinstance(sent, str) else sent
+    stored = bot.fake.state.views.get(f"VHOME{user}")
+    assert stored is not None and stored["blocks"] == sent["blocks"], "Slack refused the Home view"
+    assert len(calls) > before
+    return stored
+
+
+def press_on_home(bot: RunningBot, user: str, home: dict[str, Any], action_id: str, value: str = "") -> dict[str, Any]:
+    """Press a button on the Home tab; the Home the bot published in answer."""
+    before = len(bot.fake.calls("views.publish"))
+    payload = view_action(user_id=user, view=home, action_id=action_id, value=value)
+    assert bot.slack.interactive(payload).status == 200
+    return published_home(bot, user, before)
+
+
+def home_buttons(home: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every button on a Home view, in order."""
+    return [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"] if e["type"] == "button"]
