@@ -7,26 +7,64 @@ from datetime import datetime
 from typing import Any
 
 from blocks.actions import items_overview
-from blocks.common import Block, actions, button, context, header, input_block, modal, section, text_element
+from blocks.common import (
+    Block,
+    actions,
+    button,
+    context,
+    header,
+    input_block,
+    modal,
+    option,
+    section,
+    select_element,
+    text_element,
+)
 from blocks.format import escape_mrkdwn, slack_date
 from blocks.limits import clip
 from blocks.metadata import encode
-from mentoring.checkins import ANSWER_MAX, QUESTIONS, RELATIONSHIP_QUESTIONS, CheckInBrief
+from mentoring.checkins import ANSWER_MAX, OPTIONAL, PROGRESS_STEPS, QUESTIONS, AnswerForm, CheckInBrief
 from mentoring.followthrough import split_lines
-from storage.models import ActionItem, CheckInAnswer, Pair
+from storage.models import ActionItem, CheckInAnswer, Goal, Pair
 
 ANSWER_CALLBACK = "checkin_answer_submit"
 ANSWER_ACTION = "value"
+#: The *We didn't meet* button under the questions (value: the check-in's id).
+MISSED_ACTION = "checkin_missed"
+#: *Move it* under questions of a meeting that did not take place (value: the meeting's id).
+MOVE_MISSED_ACTION = "checkin_move"
 ACTIONS_BLOCK = "checkin_actions"
 STATUS_BLOCK = "checkin_status"
+#: The modal's checkboxes of the member's own open items (values: item ids).
+ITEMS_BLOCK = "done_items"
+#: The modal's progress select of a goal is ``goal_<id>``.
+GOAL_BLOCK_PREFIX = "goal_"
+#: Open items shown per member on the questions post (the rest: ``/mentor actions``).
+ITEMS_ON_POST = 3
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
-def questions_text(relationship: bool) -> str:
-    lines = [f"*{n}. {q}*" for n, q in enumerate(QUESTIONS.values(), start=1)]
-    if relationship:
-        lines.append("\n_And, as every few meetings, about how this is going:_")
-        lines.extend(f"*{n}. {q}*" for n, q in enumerate(RELATIONSHIP_QUESTIONS.values(), start=len(QUESTIONS) + 1))
-    return "\n".join(lines)
+def goal_block_id(goal_id: int | str | None) -> str:
+    return f"{GOAL_BLOCK_PREFIX}{goal_id}"
+
+
+def _numbered(questions: Mapping[str, str]) -> list[str]:
+    return [
+        f"*{n}. {q}*" + (" _(optional)_" if name in OPTIONAL else "")
+        for n, (name, q) in enumerate(questions.items(), start=1)
+    ]
+
+
+def questions_text() -> str:
+    """The questions, numbered, in the method's own words."""
+    return "\n".join(_numbered(QUESTIONS))
+
+
+def questions_intro(about: str, number: int | None) -> str:
+    """ "Four questions about Thursday's conversation (meeting 3)" — the count is what is listed."""
+    count = _COUNT_WORDS.get(len(QUESTIONS), str(len(QUESTIONS)))
+    which = f" (meeting {number})" if number else ""
+    return f"{count.capitalize()} questions about {about}{which}"
 
 
 def answered_text(pair: Pair, answered: set[str]) -> str:
@@ -36,54 +74,53 @@ def answered_text(pair: Pair, answered: set[str]) -> str:
     return f"{mark(pair.mentee_id)} · {mark(pair.mentor_id)}"
 
 
-def checkin_message(
-    *,
-    pair: Pair,
-    checkin_id: int,
-    number: int | None,
-    meeting_at: datetime | None,
-    relationship: bool,
-    items: Mapping[str, Sequence[ActionItem]],
-    answered: set[str],
-    now: datetime,
-) -> tuple[str, list[Block]]:
-    """The questions that close a conversation, with each member's open items and one *Answer* button."""
-    about = f"meeting {number}" if number else "today's conversation"
-    when = f" ({slack_date(meeting_at)})" if meeting_at else ""
-    text = "Closing questions: " + " ".join(QUESTIONS.values())
-    if relationship:
-        text += " " + " ".join(RELATIONSHIP_QUESTIONS.values())
+def _closed_blocks(brief: CheckInBrief) -> list[Block]:
+    """Questions of a meeting that did not take place: no buttons to answer, *Move it* while it is missed."""
+    if brief.moved_to is not None:
+        return [
+            context(f":arrows_counterclockwise: You didn't meet; this meeting moved to {slack_date(brief.moved_to)}.")
+        ]
     blocks: list[Block] = [
-        header("How did it go?"),
-        section(
-            f"<@{pair.mentee_id}> <@{pair.mentor_id}> — three quick questions to close {about}{when}:\n\n"
-            + questions_text(relationship)
-        ),
-        section(f"*Still open from before*\n{items_overview(items, now)}"),
-        actions(button("Answer", "checkin_answer", str(checkin_id), style="primary"), block_id=ACTIONS_BLOCK),
-        context(
-            "Or reply in this thread. Start lines with `useful:`, `next steps:` or `before next:` "
-            "(lines without one count as next steps). Each next step becomes a follow-through item, "
-            "due at your next meeting. Mentors: start a line with `resource:`, `contact:` or `info:` for "
-            "something you'll send."
-        ),
-        {**context(answered_text(pair, answered)), "block_id": STATUS_BLOCK},
+        section(f":no_entry_sign: <@{brief.missed_by}> said you didn't meet, so these questions are closed.")
     ]
-    return text, blocks
+    if brief.meeting_id is not None:
+        blocks.append(
+            actions(
+                button("Move it", MOVE_MISSED_ACTION, str(brief.meeting_id), style="primary"), block_id=ACTIONS_BLOCK
+            )
+        )
+    return blocks
 
 
 def checkin_brief_message(*, pair: Pair, brief: CheckInBrief, now: datetime) -> tuple[str, list[Block]]:
-    """The check-in message for what ``mentoring.checkins.checkin_brief`` found."""
-    return checkin_message(
-        pair=pair,
-        checkin_id=brief.checkin_id,
-        number=brief.number,
-        meeting_at=brief.meeting_at,
-        relationship=brief.relationship,
-        items=brief.items,
-        answered=brief.answered,
-        now=now,
-    )
+    """The questions that close a conversation, with each member's open items, *Answer* and *We didn't meet*."""
+    intro = questions_intro(brief.about, brief.number)
+    text = f"{intro}: " + " ".join(QUESTIONS.values())
+    blocks: list[Block] = [
+        header("How did it go?"),
+        section(f"<@{pair.mentee_id}> <@{pair.mentor_id}> — {intro}:\n\n" + questions_text()),
+    ]
+    if brief.missed_by is not None or brief.moved_to is not None:
+        return text, [*blocks, *_closed_blocks(brief)]
+    if any(brief.items.values()):
+        blocks.append(
+            section(
+                "*Still open* — tick yours off in *Answer*\n" + items_overview(brief.items, now, limit=ITEMS_ON_POST)
+            )
+        )
+    buttons = [button("Answer", "checkin_answer", str(brief.checkin_id), style="primary")]
+    if brief.meeting_id is not None:
+        buttons.append(button("We didn't meet", MISSED_ACTION, str(brief.checkin_id)))
+    blocks += [
+        actions(*buttons, block_id=ACTIONS_BLOCK),
+        context(
+            "Or reply in this thread. Start lines with `useful:`, `next steps:`, `before next:` or `focus:`. "
+            "Each next step becomes a follow-through item, due at your next meeting. Mentors: start a line "
+            "with `resource:`, `contact:` or `info:` for something you'll send."
+        ),
+        {**context(answered_text(pair, brief.answered)), "block_id": STATUS_BLOCK},
+    ]
+    return text, blocks
 
 
 def _answer_input(block_id: str, label: str, initial: str, hint: str | None = None) -> Block:
@@ -91,43 +128,75 @@ def _answer_input(block_id: str, label: str, initial: str, hint: str | None = No
     return input_block(block_id, label, element, hint=hint, optional=True)
 
 
-def answer_modal(
-    *, checkin_id: int, relationship: bool, answer: CheckInAnswer | None, role: str | None, number: int | None
-) -> dict[str, Any]:
-    """The questions as one modal, pre-filled with what this member answered before."""
+def _item_option(item: ActionItem) -> dict[str, Any]:
+    return option(clip(item.text, 75), str(item.id))
+
+
+def _items_input(items: Sequence[ActionItem], more: int) -> Block:
+    element: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": ANSWER_ACTION,
+        "options": [_item_option(i) for i in items],
+    }
+    hint = "Unticked items stay open and carry over to your next meeting."
+    if more:
+        hint += f" {more} more in `/mentor actions`."
+    return input_block(ITEMS_BLOCK, "Your open items — tick what's done", element, hint=hint, optional=True)
+
+
+def _goal_input(goal: Goal) -> Block:
+    steps = sorted({*PROGRESS_STEPS, goal.progress})
+    element = select_element(
+        ANSWER_ACTION, [(str(p), f"{p} %") for p in steps], initial=str(goal.progress), placeholder="Progress"
+    )
+    label = clip(f"Goal: {goal.title} — progress now", 150)
+    return input_block(goal_block_id(goal.id), label, element, optional=True)
+
+
+def answer_modal(*, form: AnswerForm, role: str | None) -> dict[str, Any]:
+    """The questions, the member's own open items to tick off, and a progress step for each active goal."""
     steps_hint = "One per line — each becomes a follow-through item, due at your next meeting."
     if role == "mentor":
         steps_hint += " Start a line with resource:, contact: or info: for something you'll send."
 
-    about = f"meeting {number}" if number else "this conversation"
-
     def initial(name: str) -> str:
-        return str(getattr(answer, name, "") or "") if answer is not None else ""
+        return str(getattr(form.answer, name, "") or "") if form.answer is not None else ""
 
+    which = f" (meeting {form.number})" if form.number else ""
     blocks: list[Block] = [
-        section(f"Closing {about}. Answer what you like; you can edit your answers later."),
+        section(f"About {form.about}{which}. Answer what you like; you can edit your answers later."),
         _answer_input("useful", QUESTIONS["useful"], initial("useful")),
         _answer_input("next_steps", QUESTIONS["next_steps"], initial("next_steps"), steps_hint),
         _answer_input(
             "before_next", QUESTIONS["before_next"], initial("before_next"), "One per line, like next steps."
         ),
+        _answer_input(
+            "focus",
+            QUESTIONS["focus"],
+            initial("focus") or initial("changes"),
+            "Optional. What you write here can become the theme of your next meeting.",
+        ),
     ]
-    if relationship:
-        blocks.append(_answer_input("changes", RELATIONSHIP_QUESTIONS["changes"], initial("changes")))
-        blocks.append(_answer_input("focus", RELATIONSHIP_QUESTIONS["focus"], initial("focus")))
+    if form.items:
+        blocks.append(_items_input(form.items, form.more_items))
+    blocks.extend(_goal_input(goal) for goal in form.goals)
     return modal(
         "Closing questions",
         blocks,
         callback_id=ANSWER_CALLBACK,
         submit="Save",
-        private_metadata=encode(c=checkin_id),
+        private_metadata=encode(c=form.checkin_id),
     )
 
 
-def _answer_lines(answer: CheckInAnswer, relationship: bool) -> str:
-    labels = {"useful": "Useful", "next_steps": "Next steps", "before_next": "Before next time"}
-    if relationship:
-        labels.update({"changes": "Changes", "focus": "Focus"})
+def _answer_lines(answer: CheckInAnswer) -> str:
+    labels = {
+        "useful": "Useful",
+        "next_steps": "Next steps",
+        "before_next": "Before next time",
+        "changes": "Changes",
+        "focus": "For next time",
+    }
     parts = []
     for name, label in labels.items():
         value = getattr(answer, name).strip()
@@ -137,14 +206,14 @@ def _answer_lines(answer: CheckInAnswer, relationship: bool) -> str:
 
 
 def summary_message(
-    *, pair: Pair, answers: Mapping[str, CheckInAnswer], relationship: bool, item_count: int, next_at: datetime | None
+    *, pair: Pair, answers: Mapping[str, CheckInAnswer], item_count: int, next_at: datetime | None
 ) -> tuple[str, list[Block]]:
     """Posted in the thread once both answered."""
     blocks: list[Block] = [section(":sparkles: *You both answered — here's your wrap-up.*")]
     for user in (pair.mentee_id, pair.mentor_id):
         answer = answers.get(user)
         if answer is not None:
-            blocks.append(section(clip(f"<@{user}>\n{_answer_lines(answer, relationship)}", 2900)))
+            blocks.append(section(clip(f"<@{user}>\n{_answer_lines(answer)}", 2900)))
     due = f", due at your next meeting {slack_date(next_at)}" if next_at else ""
     plural = "s" if item_count != 1 else ""
     blocks.append(context(f"{item_count} open follow-through item{plural}{due}. `/mentor actions` lists yours."))

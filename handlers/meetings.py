@@ -1,4 +1,8 @@
-"""Meetings at the Slack edge: the reminder's *We'll meet*, *Skip this one* and *Move it* (a modal)."""
+"""Meetings at the Slack edge: the reminder's *We'll meet*, *Skip this one* and *Move it* (a modal).
+
+*Move it* also sits under the questions of a meeting someone said did not take place; moving from
+there redraws those questions (with the new time) instead of the reminder.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from blocks.checkins import MOVE_MISSED_ACTION
 from blocks.format import slack_date
 from blocks.reminders import (
     CONFIRM_ACTION,
@@ -27,7 +32,9 @@ from blocks.reminders import (
 )
 from handlers import payloads
 from handlers.context import Invocation, invocation
+from handlers.wrapup import refresh_checkin_message
 from mentoring.boundaries import agreed_boundaries
+from mentoring.checkins import checkin_for_thread
 from mentoring.dates import too_far_ahead
 from mentoring.deps import Deps
 from mentoring.meeting_briefs import meeting_brief
@@ -195,12 +202,23 @@ def save_move(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebC
             ack(response_action="errors", errors={MOVE_DATE_BLOCK: result.message})
             return
         text, blocks = _rendered(session, pair, result, inv.user_id, now)
+        channel, ts = str(meta.get("c") or ""), str(meta.get("ts") or "")
+        questions = (
+            checkin_for_thread(session, team_id=inv.team_id, channel_id=channel, thread_ts=ts)
+            if channel == pair.channel_id and ts
+            else None
+        )
+        questions_id = questions.id if questions is not None else None
     ack()
-    _update_message(client, pair, str(meta.get("c") or ""), str(meta.get("ts") or ""), text, blocks)
+    if questions_id is not None:
+        refresh_checkin_message(deps, client, questions_id)
+    else:
+        _update_message(client, pair, channel, ts, text, blocks)
 
 
 def register(app: App, deps: Deps) -> None:
     app.action(CONFIRM_ACTION)(partial(change_meeting, deps=deps, change=confirm_meeting))
     app.action(SKIP_ACTION)(partial(change_meeting, deps=deps, change=skip_meeting))
     app.action(OPEN_MOVE_ACTION)(partial(open_move, deps=deps))
+    app.action(MOVE_MISSED_ACTION)(partial(open_move, deps=deps))
     app.view(MOVE_CALLBACK)(partial(save_move, deps=deps))

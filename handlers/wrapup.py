@@ -1,4 +1,4 @@
-"""``/mentor wrapup``: the end-of-session questions now; their *Answer* button and modal; the summary in the thread."""
+"""``/mentor wrapup``; the questions' *Answer* (one modal: answers, items, goal progress), *We didn't meet*, summary."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from sqlmodel import Session
 
 from blocks.checkins import (
     ANSWER_CALLBACK,
+    GOAL_BLOCK_PREFIX,
+    ITEMS_BLOCK,
+    MISSED_ACTION,
     answer_modal,
     checkin_brief_message,
+    goal_block_id,
     summary_message,
 )
 from handlers import payloads
@@ -23,23 +27,27 @@ from handlers.context import Invocation, invocation
 from mentoring.boundaries import agreed_boundaries
 from mentoring.checkins import (
     ANSWER_MAX,
+    CLOSED,
     QUESTIONS,
-    RELATIONSHIP_QUESTIONS,
     AnswerOutcome,
+    answer_form,
     answers_of,
     checkin_brief,
     checkin_in_team,
     checkin_message_ts,
     checkin_post,
     get_or_create_checkin,
+    is_closed,
     meeting_checkin_key,
     outbox_row,
     recent_wrapup_key,
-    save_answers,
+    save_checkin,
     wrapup_key,
 )
 from mentoring.deps import Deps
 from mentoring.followthrough import open_items
+from mentoring.goals import Invalid
+from mentoring.meeting_changes import mark_missed
 from mentoring.meetings import next_meeting, sync_meetings, wrapup_meeting
 from mentoring.outbox import PlannedPost, enqueue
 from mentoring.problems import NOT_IN_PAIR, Problem
@@ -78,10 +86,10 @@ def wrapup(inv: Invocation, pair: Pair) -> None:
                 pair=pair,
                 key=key,
                 meeting_id=slot.meeting_id if slot else None,
-                with_relationship_questions=bool(slot and slot.with_relationship_questions),
+                with_relationship_questions=False,
                 now=now,
             )
-            brief = checkin_brief(session, checkin=checkin, pair=pair)
+            brief = checkin_brief(session, checkin=checkin, pair=pair, now=now)
             text, blocks = checkin_brief_message(pair=pair, brief=brief, now=now)
             post = checkin_post(pair=pair, checkin=checkin, text=text, blocks=blocks, not_before=now)
             enqueue(session, [post], now=now)
@@ -131,7 +139,6 @@ def answer_posts(
     text, blocks = summary_message(
         pair=pair,
         answers=answers_of(session, checkin.id or 0),
-        relationship=checkin.with_relationship_questions,
         item_count=len(items),
         next_at=following.scheduled_at if following else None,
     )
@@ -156,7 +163,7 @@ def refresh_checkin_message(deps: Deps, client: WebClient, checkin_id: int) -> N
         ts = checkin_message_ts(session, checkin) if checkin else None
         if checkin is None or pair is None or ts is None:
             return
-        brief = checkin_brief(session, checkin=checkin, pair=pair)
+        brief = checkin_brief(session, checkin=checkin, pair=pair, now=deps.now())
     text, blocks = checkin_brief_message(pair=pair, brief=brief, now=deps.now())
     try:
         client.chat_update(channel=checkin.channel_id, ts=ts, text=text, blocks=blocks)
@@ -165,7 +172,7 @@ def refresh_checkin_message(deps: Deps, client: WebClient, checkin_id: int) -> N
 
 
 def open_answer(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
-    """*Answer* under the questions: the modal, pre-filled with what this member answered before."""
+    """*Answer* under the questions: one modal with the questions (pre-filled), own items to tick, goal progress."""
     ack()
     inv = invocation(deps, body, client, respond=respond)
     with session_scope(deps.engine) as session:
@@ -177,31 +184,37 @@ def open_answer(ack: Ack, body: dict[str, Any], respond: Respond, client: WebCli
         if isinstance(pair, Problem):
             inv.problem(pair)
             return
-        meeting = session.get(Meeting, checkin.meeting_id) if checkin.meeting_id else None
-        view = answer_modal(
-            checkin_id=checkin.id or 0,
-            relationship=checkin.with_relationship_questions,
-            answer=answers_of(session, checkin.id or 0).get(inv.user_id),
-            role=pair.role_of(inv.user_id),
-            number=(meeting.number or None) if meeting else None,
-        )
+        if is_closed(session, checkin):
+            inv.problem(CLOSED)
+            return
+        form = answer_form(session, checkin=checkin, pair=pair, user_id=inv.user_id, now=deps.now())
+        view = answer_modal(form=form, role=pair.role_of(inv.user_id))
     client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
 def _answers(view: dict[str, Any]) -> dict[str, str]:
-    """The answers in the modal (the relationship questions only when it asked them)."""
-    names = [*QUESTIONS, *RELATIONSHIP_QUESTIONS]
+    """The answers typed in the modal (only the questions it showed)."""
     present = payloads.submitted_blocks(view)
-    return {name: value or "" for name, value in payloads.inputs(view, names).items() if name in present}
+    return {name: value or "" for name, value in payloads.inputs(view, QUESTIONS).items() if name in present}
+
+
+def _progress(view: dict[str, Any]) -> dict[str, str]:
+    """Goal id → the progress step chosen in the modal (a cleared select reads as no change)."""
+    blocks = [b for b in payloads.submitted_blocks(view) if b.startswith(GOAL_BLOCK_PREFIX)]
+    return {b.removeprefix(GOAL_BLOCK_PREFIX): v for b, v in payloads.inputs(view, blocks).items() if v is not None}
+
+
+def _field_errors(problem: Problem) -> dict[str, str]:
+    """A problem as modal errors: goal ids become their select's block, the rest goes under the first question."""
+    if isinstance(problem, Invalid) and problem.fields:
+        return {(name if name in QUESTIONS else goal_block_id(name)): text for name, text in problem.fields.items()}
+    return {"useful": problem.message}
 
 
 def save_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
-    """Save the member's answers; the summary goes into the thread once both answered."""
+    """Save the answers, close the ticked items, record goal progress; the summary comes once both answered."""
     inv = invocation(deps, body, client)
     fields = _answers(view)
-    if not any(value.strip() for value in fields.values()):
-        ack(response_action="errors", errors={"useful": "Answer at least one question."})
-        return
     too_long = {name: f"Keep this under {ANSWER_MAX} characters." for name, v in fields.items() if len(v) > ANSWER_MAX}
     if too_long:  # Slack enforces max_length; only a crafted payload gets here, and it changes nothing
         ack(response_action="errors", errors=too_long)
@@ -219,7 +232,20 @@ def save_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
         if isinstance(pair, Problem):
             ack(response_action="errors", errors={"useful": pair.message})
             return
-        outcome = save_answers(session, checkin=checkin, pair=pair, user_id=inv.user_id, fields=fields, now=now)
+        outcome = save_checkin(
+            session,
+            checkin=checkin,
+            pair=pair,
+            user_id=inv.user_id,
+            fields=fields,
+            done_item_ids=payloads.selected(view, ITEMS_BLOCK),
+            progress=_progress(view),
+            now=now,
+        )
+        if isinstance(outcome, Problem):
+            session.rollback()
+            ack(response_action="errors", errors=_field_errors(outcome))
+            return
         enqueue(session, answer_posts(session, pair=pair, checkin=checkin, outcome=outcome, now=now), now=now)
         saved_id = checkin.id or 0
     ack()
@@ -229,6 +255,29 @@ def save_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
     refresh_checkin_message(deps, client, saved_id)
 
 
+def we_did_not_meet(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    """*We didn't meet*: the meeting is missed (the first press counts); the questions close and offer *Move it*."""
+    ack()
+    inv = invocation(deps, body, client, respond=respond)
+    with session_scope(deps.engine) as session:
+        checkin = checkin_in_team(session, team_id=inv.team_id, checkin_id=payloads.action_value(body))
+        meeting = session.get(Meeting, checkin.meeting_id) if checkin and checkin.meeting_id is not None else None
+        if checkin is None or meeting is None:
+            inv.problem(Problem("I couldn't find that meeting. It may have been rescheduled."))
+            return
+        pair = inv.pair(session, checkin.pair_id)
+        if isinstance(pair, Problem):
+            inv.problem(pair)
+            return
+        result = mark_missed(session, meeting=meeting, by=inv.user_id, now=deps.now())
+        checkin_id = checkin.id or 0
+    if isinstance(result, Problem):
+        inv.problem(result)
+        return
+    refresh_checkin_message(deps, client, checkin_id)
+
+
 def register(app: App, deps: Deps) -> None:
     app.action(ANSWER_BUTTON)(partial(open_answer, deps=deps))
+    app.action(MISSED_ACTION)(partial(we_did_not_meet, deps=deps))
     app.view(ANSWER_CALLBACK)(partial(save_answer, deps=deps))

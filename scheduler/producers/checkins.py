@@ -1,4 +1,8 @@
-"""The end-of-session questions after each meeting (its end plus a grace period, inside contact hours)."""
+"""The end-of-session questions after every meeting (its end plus a grace period, inside contact hours).
+
+The message is rendered when it is due, so its wording says when the meeting was ("today",
+"Thursday's conversation") as seen when the post arrives.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from mentoring.contact_hours import is_allowed, next_allowed_or_fallback, pair_d
 from mentoring.meetings import CHECKIN_GRACE, latest_ended, sync_meetings
 from mentoring.outbox import PlannedPost
 from mentoring.settings import Settings
+from mentoring.users import current_zones
 from scheduler.producers.each_pair import for_each_pair
 from storage.models import Boundaries, Pair
 
@@ -26,7 +31,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
     key = meeting_checkin_key(pair.id, latest.meeting_id)
     if outbox_row(session, key) is not None:
         return
-    windows = pair_dm_windows(boundaries, now)
+    windows = pair_dm_windows(boundaries, now, current_zones(session, pair))
     due = next_allowed_or_fallback(latest.ends_at + CHECKIN_GRACE, windows)
     if due > now or not is_allowed(now, windows):
         return
@@ -38,7 +43,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
         with_relationship_questions=latest.with_relationship_questions,
         now=now,
     )
-    brief = checkin_brief(session, checkin=checkin, pair=pair)
+    brief = checkin_brief(session, checkin=checkin, pair=pair, now=now)
     text, blocks = checkin_brief_message(pair=pair, brief=brief, now=now)
     yield checkin_post(pair=pair, checkin=checkin, text=text, blocks=blocks, not_before=due)
 

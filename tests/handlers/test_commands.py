@@ -163,7 +163,11 @@ def test_wrapup_posts_the_three_questions_into_the_pair_dm_now(bot: RunningBot) 
     seen = len(bot.fake.posts(pair.channel_id))
     run_command(bot, "wrapup", user_id=MENTEE, channel_id=pair.channel_id or "")
     posted = bot.fake.wait_for(
-        lambda f: [t for t in dm_texts(bot, pair.channel_id or "", seen) if "What was useful today?" in t]
+        lambda f: [
+            t
+            for t in dm_texts(bot, pair.channel_id or "", seen)
+            if "What was useful about our conversation today?" in t
+        ]
     )
     assert len(posted) == 1
     for question in QUESTIONS.values():

@@ -168,7 +168,9 @@ def test_thread_reply_to_the_questions_and_the_weekly_nudge(bot: RunningBot) -> 
     channel = pair.channel_id or ""
     start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
     tick(start + timedelta(minutes=75), bot.deps)
-    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    questions = next(
+        m for m in bot.fake.messages(channel) if "What was useful about our conversation today?" in m["text"]
+    )
     event = thread_reply(pair, MENTEE, "next steps: call Ana about the raise", questions["ts"], "1800001000.000100")
     # Slack retries an event it thinks was not acked: the same event_id arrives twice, handled once.
     assert bot.slack.event(event, event_id="Ev0THREAD1").status == 200

@@ -197,7 +197,7 @@ def test_someone_outside_the_pair_can_neither_open_nor_submit_the_answers(bot: R
             {"useful": "the CV tips", "next_steps": "call Ana\nsend the deck", "before_next": "read chapter 3"},
         ),
         ("*next steps:*\n- one\n- two", {"next_steps": "- one\n- two"}),
-        ("changes: meet less often\nfocus: interviews", {"changes": "meet less often", "focus": "interviews"}),
+        ("changes: meet less often\nfocus: interviews", {"focus": "meet less often\ninterviews"}),
         ("   \n", {}),
     ],
 )
@@ -211,7 +211,9 @@ def test_answering_the_questions_through_the_button_and_an_oversized_answer(bot:
     start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
     tick(start + timedelta(minutes=75), bot.deps)
     channel = pair.channel_id or ""
-    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    questions = next(
+        m for m in bot.fake.messages(channel) if "What was useful about our conversation today?" in m["text"]
+    )
     answer = next(
         e for b in questions["blocks"] for e in b.get("elements") or [] if e.get("action_id") == "checkin_answer"
     )

@@ -237,7 +237,7 @@ def test_cli_tick_twice_for_the_same_instant_posts_nothing_twice(bot: RunningBot
     for _ in range(2):
         result = run_cli(["tick", "--now", "2026-12-03T19:25:00+01:00"], tmp_path, cli_env(**env, PYTHONPATH=str(REPO)))
         assert result.returncode == 0, result.stderr
-    assert len([t for t in dm_texts(bot, channel, seen) if "What was useful today?" in t]) == 1
+    assert len([t for t in dm_texts(bot, channel, seen) if "What was useful about our conversation today?" in t]) == 1
 
 
 @pytest.mark.e2e

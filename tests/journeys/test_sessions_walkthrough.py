@@ -29,12 +29,13 @@ from tests.support.sessions import (
 )
 from tests.support.slack_user import press, tick_at
 
-THREE_QUESTIONS = (
-    "What was useful today?",
+#: The method's four questions, verbatim, after every meeting.
+FOUR_QUESTIONS = (
+    "What was useful about our conversation today?",
     "What are your next steps?",
-    "What will you do, learn or explore before our next conversation?",
+    "What will you do/learn/explore before our next conversation?",
+    "What changes should we make for our next conversation, or what areas do we want to focus on?",
 )
-RELATIONSHIP = ("What changes should we make?", "Which areas should we focus on?")
 
 
 def at(bot: RunningBot, *args: int) -> None:
@@ -96,14 +97,14 @@ def test_a_pair_walks_through_its_meetings(bot: RunningBot) -> None:
     assert "confirmed" in rendered(message_with_key(fake, "reminder:"))
     assert meetings(engine, pair_id)[0].status == MeetingStatus.CONFIRMED
 
-    # --- After meeting 1: the three questions, ten minutes after its end. ------------------------------
+    # --- After meeting 1: the four questions, ten minutes after its end. -------------------------------
     at(bot, 2026, 12, 3, 17, 9)
     assert posts_of(fake, "checkin:") == []
     at(bot, 2026, 12, 3, 17, 10)
     (checkin_post,) = posts_of(fake, "checkin:")
-    for question in THREE_QUESTIONS:
+    for question in FOUR_QUESTIONS:
         assert question in rendered(checkin_post)
-    assert not any(q in rendered(checkin_post) for q in RELATIONSHIP)
+    assert "Four questions about your conversation today (meeting 1)" in rendered(checkin_post)
 
     # The mentee answers with one button and one modal.
     checkin_message = message_with_key(fake, "checkin:")
@@ -243,20 +244,22 @@ def test_a_pair_walks_through_its_meetings(bot: RunningBot) -> None:
     assert "Meeting 3" in rendered(reminder_24) and "Time management" in rendered(reminder_24)
     at(bot, 2026, 12, 24, 17, 10)
     third = posts_of(fake, "checkin:")[-1]
-    assert "meeting 3" in rendered(third) and not any(q in rendered(third) for q in RELATIONSHIP)
+    assert "meeting 3" in rendered(third) and all(q in rendered(third) for q in FOUR_QUESTIONS)
 
-    # --- Meeting 4 adds the relationship questions. -------------------------------------------------
+    # --- Meeting 4 asks the same four questions (no extra ones every fourth meeting). ----------------
     at(bot, 2026, 12, 31, 15, 0)
     assert "Lessons learned" in rendered(posts_of(fake, "reminder:")[-1])
     at(bot, 2026, 12, 31, 17, 10)
     fourth = posts_of(fake, "checkin:")[-1]
-    for question in (*THREE_QUESTIONS, *RELATIONSHIP):
+    for question in FOUR_QUESTIONS:
         assert question in rendered(fourth)
+    assert "Four questions" in rendered(fourth) and "three quick questions" not in rendered(fourth)
     views = len(fake.state.views)
     fourth_message = message_with_key(fake, "checkin:")
     press(bot, MENTOR, "checkin_answer", button_value(fourth_message, "checkin_answer"), fourth_message)
     modal = newest_view(bot, views)
-    assert {b.get("block_id") for b in modal["blocks"]} >= {"changes", "focus"}
+    block_ids = {b.get("block_id") for b in modal["blocks"]}
+    assert "focus" in block_ids and "changes" not in block_ids
 
     # Answers came for meetings 1 and 2, so the pair is not flagged as inactive.
     assert posts_of(fake, "inactive:") == []

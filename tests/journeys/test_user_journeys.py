@@ -24,10 +24,12 @@ from tests.support.sessions import answers, checkins, items, meetings, rendered
 from tests.support.slack_user import GOAL_INPUTS, activate, all_pairs, boundaries_inputs, pair_via_command, submit
 from tests.support.slack_user import tick_at as at
 
-THREE_QUESTIONS = (
-    "What was useful today?",
+#: The method's four questions, verbatim, after every meeting.
+FOUR_QUESTIONS = (
+    "What was useful about our conversation today?",
     "What are your next steps?",
-    "What will you do, learn or explore before our next conversation?",
+    "What will you do/learn/explore before our next conversation?",
+    "What changes should we make for our next conversation, or what areas do we want to focus on?",
 )
 
 BOUNDARIES = boundaries_inputs(
@@ -328,14 +330,16 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     clock.every(utc(2026, 11, 26, 15, 30), utc(2026, 11, 27, 12, 30))
     (questions,) = clock.at(utc(2026, 11, 27, 13, 0))
     assert key_of(questions).startswith("checkin:")
-    for question in THREE_QUESTIONS:
+    for question in FOUR_QUESTIONS:
         assert question in rendered(questions)
-    assert button_labels(questions) == ["Answer"]
+    # It arrives the next day, so it says which conversation it is about.
+    assert "Four questions about Thursday's conversation (meeting 1)" in rendered(questions)
+    assert button_labels(questions) == ["Answer", "We didn't meet"]
 
     # Tom answers with one button and one modal (an empty one first: the error names the first question).
     questions = message_with(bot, channel, "checkin:")
     answer = press_opening(bot, MENTEE, channel, questions, "checkin_answer")
-    assert [b["label"]["text"] for b in inputs_of(answer).values()] == list(THREE_QUESTIONS)
+    assert [b["label"]["text"] for b in inputs_of(answer).values()][:4] == list(FOUR_QUESTIONS)
     assert set(field_errors(bot, MENTEE, answer, {})) == {"useful"}
     updates = len(bot.fake.calls("chat.update"))
     mentee_answers = {
@@ -493,7 +497,7 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     reply = command(bot, "wrapup", MENTEE, channel)
     assert reply["text"] == f"Posted the closing questions in <#{channel}>. Press *Answer* there."
     (wrapup,) = bot.fake.wait_for(lambda f: [p for p in f.posts(channel)[before:] if key_of(p).startswith("wrapup:")])
-    for question in THREE_QUESTIONS:
+    for question in FOUR_QUESTIONS:
         assert question in rendered(wrapup)
     assert button_labels(wrapup) == ["Answer"]
     assert "Draft the slides" in rendered(wrapup) and "Rehearse the talk twice" not in rendered(wrapup)  # open only
@@ -603,12 +607,12 @@ def test_an_early_meeting_is_announced_the_evening_before_when_both_can_still_be
     assert submit(bot, MENTEE, form, {"items_text": "Ask Ana for an intro", "items_kind": "action"}) is None
     bot.fake.wait_for(lambda f: [i for i in items(bot.engine, pair_id) if i.text == "Ask Ana for an intro"])
 
-    # Meeting 4 (17 Dec) closes with the relationship questions too.
+    # Meeting 4 (17 Dec) closes with the same four questions.
     for week in (9, 16):
         clock.every(utc(2026, 12, week, 15, 50), utc(2026, 12, week + 1, 14, 10), step=timedelta(hours=2))
         clock.at(utc(2026, 12, week + 1, 14, 10))
     fourth = [p for _, p in clock.posted_at if key_of(p).startswith("checkin:")][-1]
-    assert "What changes should we make?" in rendered(fourth) and "Which areas should we focus on?" in rendered(fourth)
+    assert all(q in rendered(fourth) for q in FOUR_QUESTIONS) and "(meeting 4)" in rendered(fourth)
     keys = [key_of(p) for _, p in clock.posted_at]
     assert len(keys) == len(set(keys)), keys
     for instant, post in clock.posted_at:

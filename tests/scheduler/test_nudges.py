@@ -135,7 +135,9 @@ def test_a_nudge_in_the_pair_dm_waits_for_hours_both_members_share(bot: RunningB
     channel = pair.channel_id or ""
     start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
     tick(start + timedelta(minutes=75), bot.deps)
-    questions = next(m for m in bot.fake.messages(channel) if "What was useful today?" in m["text"])
+    questions = next(
+        m for m in bot.fake.messages(channel) if "What was useful about our conversation today?" in m["text"]
+    )
     for user, text, ts in (
         (MENTEE, "next steps: call Ana", "1800002000.000100"),
         (MENTOR, "next: intro to Bo", "1800002000.000200"),

@@ -70,7 +70,7 @@ def test_scheduler_posts_after_boundaries_agreed_in_slack(bot: RunningBot) -> No
     questions = [t for t in posted if all(q in t for q in QUESTIONS.values())]
     assert len(questions) == 1, posted
     for verbatim in (
-        "What was useful today?",
+        "What was useful about our conversation today?",
         "What are your next steps?",
         "What will you do, learn or explore before our next conversation?",
     ):
@@ -86,10 +86,10 @@ def test_contact_hours_hold_posts_until_the_next_allowed_time(bot: RunningBot) -
     late = datetime(2026, 12, 3, 19, 30, tzinfo=UTC)
     tick(late, bot.deps)
     for text in dm_texts(bot, channel, seen):
-        assert "What was useful today?" not in text
+        assert "What was useful about our conversation today?" not in text
     morning = datetime(2026, 12, 4, 7, 5, tzinfo=UTC)  # 08:05 Berlin
     tick(morning, bot.deps)
-    assert any("What was useful today?" in t for t in dm_texts(bot, channel, seen))
+    assert any("What was useful about our conversation today?" in t for t in dm_texts(bot, channel, seen))
 
 
 def test_posts_outside_a_members_contact_hours_wait_for_the_next_allowed_time(bot: RunningBot) -> None:
@@ -107,12 +107,12 @@ def test_posts_outside_a_members_contact_hours_wait_for_the_next_allowed_time(bo
     ):
         tick(instant, bot.deps)
         posted = dm_texts(bot, channel, seen)
-        assert not any("What was useful today?" in t for t in posted), (instant, posted)
+        assert not any("What was useful about our conversation today?" in t for t in posted), (instant, posted)
     assert len(posted) <= 1  # at most the reminder, sent while the mentee's hours were open
     for text in posted:
-        assert "What was useful today?" not in text
+        assert "What was useful about our conversation today?" not in text
     tick(start + timedelta(hours=22, minutes=5), bot.deps)  # 09:05 New York the next day
-    assert any("What was useful today?" in t for t in dm_texts(bot, channel, seen))
+    assert any("What was useful about our conversation today?" in t for t in dm_texts(bot, channel, seen))
 
 
 def test_reminder_without_a_theme_still_reminds_and_names_no_placeholder(bot: RunningBot) -> None:
