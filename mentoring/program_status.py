@@ -10,7 +10,9 @@ started) → quiet (``INACTIVE_AFTER`` meetings in a row with none held and no c
 (ended or declined).
 
 Needs attention (``Attention``): an invitation pending ``INVITE_PENDING_DAYS`` days; no pre-work from both, or no
-agreed boundaries, ``SETUP_DAYS`` days after accepting; quiet for ``INACTIVE_AFTER`` meetings.
+agreed boundaries, ``SETUP_DAYS`` days after accepting; quiet for ``INACTIVE_AFTER`` meetings; open
+follow-through items carried over ``CARRIED_OVER_AT`` meetings or more (``ActionItem.carried_over``, as the
+follow-through's ``carry_over`` last counted it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from mentoring.inactivity import INACTIVE_AFTER, inactivity_streak
 from mentoring.meetings import pair_slots, scheduled_pairs
 from storage.models import (
     ActionItem,
+    ActionStatus,
     Boundaries,
     BoundariesStatus,
     CheckIn,
@@ -44,6 +47,8 @@ from storage.models import (
 INVITE_PENDING_DAYS = 3
 #: Pre-work and agreed boundaries are expected this long after both accepted.
 SETUP_DAYS = 7
+#: An open follow-through item carried over this many meetings needs attention.
+CARRIED_OVER_AT = 3
 #: How far ahead the next meeting is looked for.
 NEXT_MEETING_WITHIN = timedelta(days=70)
 
@@ -67,6 +72,7 @@ class Attention:
     NO_PREWORK = "no_prework"
     NO_BOUNDARIES = "no_boundaries"
     QUIET = "quiet"
+    CARRIED_OVER = "carried_over"
 
 
 @dataclass(frozen=True)
@@ -199,11 +205,8 @@ def _counts(session: Session, model: Any, pair_ids: Sequence[int], *where: Any) 
 
 
 def _program_filter(statement: Any, program_id: int | None) -> Any:
-    """Pairs of one program, once pairs belong to programs (``Pair.program_id``); all pairs before that."""
-    program_column = getattr(Pair, "program_id", None)
-    if program_id is None or program_column is None:
-        return statement
-    return statement.where(program_column == program_id)
+    """Pairs of one program (``Pair.program_id``); all pairs when ``program_id`` is None."""
+    return statement if program_id is None else statement.where(col(Pair.program_id) == program_id)
 
 
 def program_pairs(
@@ -237,6 +240,13 @@ def pair_statuses(
     agreed_ids = set(_counts(session, Boundaries, ids, col(Boundaries.status) == BoundariesStatus.AGREED))
     goals = _counts(session, Goal, ids)
     held = _counts(session, Meeting, ids, col(Meeting.status) == MeetingStatus.HELD)
+    carried = _counts(
+        session,
+        ActionItem,
+        ids,
+        col(ActionItem.status) == ActionStatus.OPEN,
+        col(ActionItem.carried_over) >= CARRIED_OVER_AT,
+    )
     scheduled = {pair.id: boundaries for pair, boundaries in scheduled_pairs(session) if pair.team_id == team_id}
     states = []
     for pair in pairs:
@@ -269,7 +279,12 @@ def pair_statuses(
                 last_activity=last[pid],
                 next_meeting=next_at if stage != Stage.ENDED else None,
                 attention=attention_reasons(
-                    pair, now=now, prework=prework.get(pid, 0), agreed=pid in agreed_ids, quiet_meetings=streak
+                    pair,
+                    now=now,
+                    prework=prework.get(pid, 0),
+                    agreed=pid in agreed_ids,
+                    quiet_meetings=streak,
+                    carried_items=carried.get(pid, 0),
                 ),
             )
         )
@@ -300,9 +315,10 @@ def _days(delta: timedelta) -> str:
 
 
 def attention_reasons(
-    pair: Pair, *, now: datetime, prework: int, agreed: bool, quiet_meetings: int
+    pair: Pair, *, now: datetime, prework: int, agreed: bool, quiet_meetings: int, carried_items: int = 0
 ) -> tuple[Reason, ...]:
-    """Why a pair needs its lead, given what it has done (``prework``: members who wrote it)."""
+    """Why a pair needs its lead, given what it has done (``prework``: members who wrote it; ``carried_items``:
+    open items carried over ``CARRIED_OVER_AT`` times or more)."""
     if pair.status == PairStatus.PENDING:
         waiting = now - pair.created_at
         if waiting >= timedelta(days=INVITE_PENDING_DAYS):
@@ -320,6 +336,9 @@ def attention_reasons(
             reasons.append(Reason(Attention.NO_BOUNDARIES, f"no agreed boundaries {_days(since)} after accepting"))
     if quiet_meetings >= INACTIVE_AFTER:
         reasons.append(Reason(Attention.QUIET, f"quiet for {quiet_meetings} meetings in a row"))
+    if carried_items:
+        noun = "1 follow-through item" if carried_items == 1 else f"{carried_items} follow-through items"
+        reasons.append(Reason(Attention.CARRIED_OVER, f"{noun} carried over {CARRIED_OVER_AT} meetings or more"))
     return tuple(reasons)
 
 

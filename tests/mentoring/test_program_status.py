@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
 
 from mentoring.program_status import Attention, Stage, pair_statuses, program_counts
 from storage.db import session_scope
-from storage.models import Pair, PairStatus
+from storage.models import ActionItem, ActionStatus, Pair, PairStatus, Program
 from tests.support.fake_slack import TEAM_ID
 from tests.support.program import EXPECTED, PROGRAM_NOW, seed_program
-from tests.support.slack_user import add_pair
+from tests.support.slack_user import add_pair, add_prework
 
 
 def test_each_seeded_pair_is_in_its_stage_with_exactly_its_attention_reasons(engine: Engine) -> None:
@@ -65,10 +65,57 @@ def test_other_workspaces_and_declined_invitations_are_not_part_of_the_program(e
 def test_a_week_old_pair_with_one_members_prework_is_told_whose_is_missing(engine: Engine) -> None:
     with session_scope(engine) as session:
         pair: Pair = add_pair(session, created_at=PROGRAM_NOW - timedelta(days=8))
-        from tests.support.slack_user import add_prework
-
         add_prework(session, pair, pair.mentee_id, wants="w", brings="b", expects="e")
     with session_scope(engine) as session:
         (state,) = pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)
     assert [r.code for r in state.attention] == [Attention.NO_PREWORK, Attention.NO_BOUNDARIES]
     assert state.attention[0].text == "pre-work from only one of them 8 days after accepting"
+
+
+def test_open_items_carried_over_three_meetings_need_attention_done_ones_do_not(engine: Engine) -> None:
+    ids = seed_program(engine)
+    with session_scope(engine) as session:
+        for carried, status in ((3, ActionStatus.OPEN), (5, ActionStatus.OPEN), (2, ActionStatus.OPEN)):
+            session.add(_item(ids["meetings"], carried, status))
+        session.add(_item(ids["goals"], 4, ActionStatus.DONE))
+    with session_scope(engine) as session:
+        states = {s.pair.id: s for s in pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)}
+    assert [(r.code, r.text) for r in states[ids["meetings"]].attention] == [
+        (Attention.CARRIED_OVER, "2 follow-through items carried over 3 meetings or more")
+    ]
+    assert not states[ids["goals"]].needs_attention
+
+
+def test_a_program_lists_only_its_own_pairs(engine: Engine) -> None:
+    ids = seed_program(engine)
+    with session_scope(engine) as session:
+        program = Program(
+            team_id=TEAM_ID,
+            name="Spring",
+            starts_on=date(2026, 11, 1),
+            ends_on=date(2027, 3, 1),
+            created_by="U0A",
+            created_at=PROGRAM_NOW,
+        )
+        session.add(program)
+        session.flush()
+        pair = session.get(Pair, ids["quiet"])
+        assert pair is not None
+        pair.program_id = program.id
+        session.add(pair)
+        program_id = program.id
+    with session_scope(engine) as session:
+        states = pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW, program_id=program_id)
+    assert [s.pair.id for s in states] == [ids["quiet"]]
+
+
+def _item(pair_id: int, carried: int, status: str) -> ActionItem:
+    return ActionItem(
+        team_id=TEAM_ID,
+        pair_id=pair_id,
+        owner_id="U0MEMEETINGS",
+        text="Read the chapter",
+        status=status,
+        carried_over=carried,
+        created_at=PROGRAM_NOW - timedelta(days=20),
+    )
