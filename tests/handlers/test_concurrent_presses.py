@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ from tests.support.bots import BOTH_DATABASES, bot_on
 from tests.support.fake_slack import TEAM_ID
 from tests.support.payloads import block_action, view_action
 from tests.support.slack_user import GOALS_DM as CHANNEL
-from tests.support.slack_user import add_goals, open_goals, stored_goals
+from tests.support.slack_user import add_goals, at_once, open_goals, stored_goals
 
 ROUNDS = 50
 BOTH_IN = "You're both in!"
@@ -30,28 +29,6 @@ BOTH_IN = "You're both in!"
 @pytest.fixture(params=BOTH_DATABASES)
 def any_bot(request: pytest.FixtureRequest) -> Iterator[RunningBot]:
     yield from bot_on(request, request.param)  # type: ignore[misc]
-
-
-def at_once(*sends: Callable[[], Any]) -> list[Any]:
-    """Run the sends in threads released together by a barrier; their results in order."""
-    barrier = threading.Barrier(len(sends))
-    results: list[Any] = [None] * len(sends)
-    errors: list[BaseException] = []
-
-    def run(index: int, send: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=5)
-            results[index] = send()
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(sends)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    assert not errors, errors
-    return results
 
 
 def new_pending_pairs(bot: RunningBot, count: int) -> list[Pair]:

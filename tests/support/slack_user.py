@@ -11,7 +11,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -239,6 +241,28 @@ def press(
         response_url=bot.fake.response_url("action"),
     )
     assert bot.slack.interactive(payload).status == 200
+
+
+def at_once(*sends: Callable[[], Any]) -> list[Any]:
+    """Run the sends (signed requests) in threads released together by a barrier; their results in order."""
+    barrier = threading.Barrier(len(sends))
+    results: list[Any] = [None] * len(sends)
+    errors: list[BaseException] = []
+
+    def run(index: int, send: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=5)
+            results[index] = send()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(sends)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert not errors, errors
+    return results
 
 
 def press_in_view(bot: RunningBot, user: str, view: dict[str, Any], action_id: str, value: str = "") -> HttpResponse:
