@@ -15,12 +15,13 @@ from blocks.common import (
     context,
     input_block,
     modal,
+    plain,
     section,
     select_element,
     text_element,
 )
 from blocks.format import escape_mrkdwn, slack_date
-from blocks.limits import MESSAGE_BLOCKS_MAX, clip
+from blocks.limits import MESSAGE_BLOCKS_MAX, OPTION_TEXT_MAX, clip
 from blocks.metadata import encode
 from mentoring.followthrough import ADD_TEXT_MAX, KINDS, is_overdue, is_snoozed
 from storage.models import ActionItem, ActionStatus, Pair
@@ -189,4 +190,44 @@ def add_items_modal(pair_id: int, *, next_meeting_at: datetime | None) -> dict[s
         callback_id=ADD_CALLBACK,
         submit="Add",
         private_metadata=encode(p=pair_id),
+    )
+
+
+# ---- next steps offered to the author of a thread reply -----------------------------------------
+
+OFFER_ACTION = "reply_next_steps"
+OFFER_TICK_ACTION = "reply_next_steps_tick"
+OFFER_LINES_BLOCK = "reply_offer_lines"
+
+
+def offer_message(suggestion_id: int, lines: Sequence[str]) -> tuple[str, list[Block]]:
+    """Shown to the reply's author alone: the lines that look like commitments, to tick, and one button."""
+    plural = "s" if len(lines) != 1 else ""
+    head = (
+        f":pencil: *{'These lines' if len(lines) != 1 else 'This line'} of your reply sound{'' if plural else 's'} "
+        f"like next step{plural}.* Tick what you commit to and it becomes your follow-through, due at your next "
+        "meeting. Nothing is added until you press the button. _Only you can see this._"
+    )
+    checkboxes = {
+        "type": "checkboxes",
+        "action_id": OFFER_TICK_ACTION,
+        "options": [{"text": plain(line, OPTION_TEXT_MAX), "value": str(n)} for n, line in enumerate(lines)],
+    }
+    return "Some of your reply sounds like next steps: tick the ones you commit to.", [
+        section(head),
+        actions(checkboxes, block_id=OFFER_LINES_BLOCK),
+        actions(button("Make these my next steps", OFFER_ACTION, str(suggestion_id), style="primary")),
+    ]
+
+
+def adopted_message(lines: Sequence[str], next_meeting_at: datetime | None) -> str:
+    """What replaces the offer once the author chose: the items made, and when they are due."""
+    when = slack_date(next_meeting_at, "{date_short_pretty}") if next_meeting_at else ""
+    due = f", due at your next meeting ({when})" if when else ""
+    listed = "\n".join(f"• {escape_mrkdwn(clip(line, 300))}" for line in lines)
+    plural = "s" if len(lines) != 1 else ""
+    return clip(
+        f":white_check_mark: Added {len(lines)} next step{plural} to your follow-through{due}:\n{listed}\n"
+        "`/mentor actions` lists them.",
+        2900,
     )

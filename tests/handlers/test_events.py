@@ -68,8 +68,9 @@ def test_a_second_reply_adds_to_the_answers(bot: RunningBot, deps: Deps) -> None
         body = envelope(mpim_message(user_id=MENTEE, channel_id=PAIR_DM, thread_ts=ts, text=text), f"Ev{n}")
         assert handle_thread_reply(deps, deps.client, body, body["event"])
     answer = answers(bot.engine, checkin_id)[MENTEE]
-    assert (answer.useful, answer.next_steps) == ("the pep talk", "Call Ana\nUpdate CV")
-    assert [i.text for i in items(bot.engine, 1)] == ["Call Ana", "Update CV"]
+    # Free text is kept as what was useful and makes no item; the prefixed next step does.
+    assert (answer.useful, answer.next_steps) == ("Call Ana\nthe pep talk", "Update CV")
+    assert [i.text for i in items(bot.engine, 1)] == ["Update CV"]
 
 
 def test_a_retried_event_is_recorded_once(bot: RunningBot, deps: Deps) -> None:
@@ -77,8 +78,9 @@ def test_a_retried_event_is_recorded_once(bot: RunningBot, deps: Deps) -> None:
     body = envelope(mpim_message(user_id=MENTEE, channel_id=PAIR_DM, thread_ts=ts, text="Call Ana"), "EvRETRY")
     assert handle_thread_reply(deps, deps.client, body, body["event"]) is True
     assert handle_thread_reply(deps, deps.client, body, body["event"]) is False  # Slack's retry
-    assert answers(bot.engine, checkin_id)[MENTEE].next_steps == "Call Ana"
+    assert answers(bot.engine, checkin_id)[MENTEE].useful == "Call Ana"
     assert len(posts_of(bot.fake, "reply:")) == 1
+    assert len(bot.fake.calls("chat.postEphemeral")) == 1  # the offer of "Call Ana" as a next step, once
 
 
 def test_replies_from_outside_the_pair_or_outside_a_checkin_thread_change_nothing(bot: RunningBot, deps: Deps) -> None:

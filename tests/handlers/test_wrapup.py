@@ -190,7 +190,11 @@ def test_someone_outside_the_pair_can_neither_open_nor_submit_the_answers(bot: R
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Call Ana\nUpdate CV", {"next_steps": "Call Ana\nUpdate CV"}),
+        ("Call Ana\nUpdate CV", {"useful": "Call Ana\nUpdate CV"}),  # free text makes no items by itself
+        (
+            "Great session!\nresource: the Lean Startup",
+            {"useful": "Great session!", "next_steps": "resource: the Lean Startup"},
+        ),
         ("useful: the CV tips", {"useful": "the CV tips"}),
         (
             "Useful: the CV tips\nNext steps: call Ana\nsend the deck\nBefore next: read chapter 3",
