@@ -22,11 +22,18 @@ from sqlmodel import Session
 
 from mentoring.outbox import PlannedPost
 from mentoring.settings import Settings
-from scheduler.producers import checkins, inactivity, nudges, program_end, reminders
+from scheduler.producers import checkins, digest, inactivity, nudges, program_end, reminders
 
 Producer = Callable[[Session, datetime, Settings], Iterable[PlannedPost]]
 
 
 def default_producers() -> list[Producer]:
     """The producers that run on every tick, in order."""
-    return [reminders.produce, checkins.produce, nudges.produce, inactivity.produce, program_end.produce]
+    return [
+        reminders.produce,
+        checkins.produce,
+        nudges.produce,
+        inactivity.produce,
+        program_end.produce,
+        digest.produce,
+    ]
