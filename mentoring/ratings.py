@@ -71,3 +71,23 @@ def average_rating(session: Session, pair_ids: Iterable[int]) -> tuple[float | N
         select(func.avg(CheckInRating.score), func.count()).where(col(CheckInRating.pair_id).in_(ids))
     ).one()
     return (float(avg) if avg is not None else None), int(count)
+
+
+def rating_summary(
+    session: Session, pair_ids: Iterable[int], *, since: datetime | None = None, until: datetime | None = None
+) -> tuple[float | None, int]:
+    """The average score of these pairs' ratings given in ``[since, until)`` and how many people gave them."""
+    ids = list(pair_ids)
+    if not ids:
+        return None, 0
+    query = select(CheckInRating.score, CheckInRating.user_id, CheckInRating.updated_at).where(
+        col(CheckInRating.pair_id).in_(ids)
+    )
+    rows = [
+        (score, user)
+        for score, user, at in session.exec(query)
+        if (since is None or at >= since) and (until is None or at < until)
+    ]
+    if not rows:
+        return None, 0
+    return sum(score for score, _ in rows) / len(rows), len({user for _, user in rows})

@@ -64,6 +64,10 @@ def test_report_counts_pairs_goals_answers_and_flags_a_quiet_pair_without_showin
     assert "2 active" in rendered and "1 ended" in rendered
     assert "1 of 2" in rendered  # goals met
     assert "50%" in rendered  # one of the two answers the check-in asked for
-    assert f"<@{MENTOR}> → <@{MENTEE}>" in rendered  # the quiet pair is flagged
-    assert f"<@{MENTOR}> → <@{OTHER}>" not in rendered
+    assert "2 pairs need attention" in rendered
+    (attention,) = [b["text"]["text"] for b in body["blocks"] if "need attention" in b.get("text", {}).get("text", "")]
+    quiet_line, busy_line = (line for line in attention.split("\n") if line.startswith("• "))
+    assert quiet_line.startswith(f"• <@{MENTOR}> → <@{MENTEE}>:") and "quiet for 4 meetings" in quiet_line
+    # the busy pair never wrote pre-work nor agreed boundaries: it needs attention for that, not for being quiet
+    assert busy_line.startswith(f"• <@{MENTOR}> → <@{OTHER}>:") and "quiet" not in busy_line
     assert "SECRET GOAL TITLE" not in rendered and "PRIVATE ANSWER" not in rendered
