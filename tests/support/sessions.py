@@ -32,6 +32,14 @@ from tests.support.slack_user import DAYTIME_IN_BERLIN, MENTEE, MENTOR, NOW, PAI
 if TYPE_CHECKING:
     from tests.conftest import RunningBot
 
+#: The end-of-session questions as the method words them (and the CONTRACT lists them), asked after every meeting.
+METHOD_QUESTIONS = (
+    "What was useful about our conversation today?",
+    "What are your next steps?",
+    "What will you do/learn/explore before our next conversation?",
+    "What changes should we make for our next conversation, or what areas do we want to focus on?",
+)
+
 #: Contact hours of a mentor in Berlin and a mentee in New York, both 09:00–17:00 local.
 NINE_TO_FIVE_IN_TWO_ZONES = {
     "mentor_contact_start": "09:00",
