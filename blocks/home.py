@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from blocks.common import Block, actions, button, context, divider, header, mrkdwn, plain, section
+from blocks.common import Block, actions, button, context, divider, header, mrkdwn, plain, section, select_element
 from blocks.format import slack_date
 from blocks.limits import VIEW_BLOCKS_MAX
 from blocks.metadata import encode
@@ -19,6 +19,9 @@ LEAD_FILTER_ALL_ACTION = "lead_filter_all"
 LEAD_FILTER_ATTENTION_ACTION = "lead_filter_attention"
 LEAD_PREVIOUS_ACTION = "lead_page_previous"
 LEAD_NEXT_ACTION = "lead_page_next"
+LEAD_PROGRAM_ACTION = "lead_program"
+#: The program select's value for "every pair of the workspace".
+ALL_PROGRAMS = "all"
 LEAD_ACTIONS = (
     LEAD_NUDGE_ACTION,
     LEAD_END_ACTION,
@@ -26,6 +29,7 @@ LEAD_ACTIONS = (
     LEAD_FILTER_ATTENTION_ACTION,
     LEAD_PREVIOUS_ACTION,
     LEAD_NEXT_ACTION,
+    LEAD_PROGRAM_ACTION,
 )
 #: A member's own pairs listed on the Home (more are rare; the rest are counted).
 OWN_PAIRS_SHOWN = 20
@@ -119,10 +123,16 @@ def program_blocks(page: ProgramPage) -> list[Block]:
         HomeFilter.ATTENTION,
         style="primary" if attention else None,
     )
+    choices: list[dict[str, Any]] = [all_button, attention_button]
+    if page.programs:
+        options = [(ALL_PROGRAMS, "All programs"), *((str(pid), name) for pid, name in page.programs[:99])]
+        initial = str(page.program_id) if page.program_id is not None else ALL_PROGRAMS
+        choices.append(select_element(LEAD_PROGRAM_ACTION, options, initial=initial, placeholder="Program"))
+    program_name = dict(page.programs).get(page.program_id) if page.program_id is not None else None
     blocks: list[Block] = [
-        header("The program"),
+        header(f"The program: {program_name}" if program_name else "The program"),
         section(_counts_line(page)),
-        actions(all_button, attention_button, block_id="lead_filter"),
+        actions(*choices, block_id="lead_filter"),
     ]
     if not page.states:
         blocks.append(
@@ -158,7 +168,7 @@ def home_view(
     view: dict[str, Any] = {"type": "home", "blocks": blocks}
     if program is not None:
         blocks += [divider(), *program_blocks(program)]
-        view["private_metadata"] = encode(f=program.filter, pg=program.page)
+        view["private_metadata"] = encode(f=program.filter, pg=program.page, p=program.program_id)
     if len(blocks) > VIEW_BLOCKS_MAX:  # cannot happen with the page sizes above; never publish a broken view
         raise ValueError(f"the Home has {len(blocks)} blocks, over Slack's {VIEW_BLOCKS_MAX}")
     return view

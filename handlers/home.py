@@ -16,12 +16,14 @@ from slack_sdk.errors import SlackApiError
 
 from blocks.format import slack_date
 from blocks.home import (
+    ALL_PROGRAMS,
     LEAD_END_ACTION,
     LEAD_FILTER_ALL_ACTION,
     LEAD_FILTER_ATTENTION_ACTION,
     LEAD_NEXT_ACTION,
     LEAD_NUDGE_ACTION,
     LEAD_PREVIOUS_ACTION,
+    LEAD_PROGRAM_ACTION,
     home_view,
 )
 from handlers import payloads
@@ -58,13 +60,18 @@ def publish(
     lead: bool,
     filter: str = HomeFilter.ALL,
     page: int = 0,
+    program_id: object = None,
     notice: str | None = None,
 ) -> None:
-    """Draw the user's Home: their own pairs, and for a lead the program's page ``page`` under ``filter``."""
+    """Draw the user's Home: their own pairs, and for a lead page ``page`` of the program under ``filter``."""
     now = deps.now()
     with session_scope(deps.engine) as session:
         summaries = home_summary(session, team_id=team_id, user_id=user_id, now=now)
-        program = program_page(session, team_id=team_id, now=now, filter=filter, page=page) if lead else None
+        program = (
+            program_page(session, team_id=team_id, now=now, filter=filter, page=page, program_id=program_id)
+            if lead
+            else None
+        )
     client.views_publish(user_id=user_id, view=home_view(summaries, user_id, program, notice=notice))
 
 
@@ -76,11 +83,11 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], client: WebClient,
     publish(deps, client, team_id=payloads.team_id(body), user_id=user_id, lead=lead)
 
 
-def _shown(body: dict[str, Any]) -> tuple[str, int]:
-    """The filter and page the pressed Home was showing."""
+def _shown(body: dict[str, Any]) -> tuple[str, int, object]:
+    """The filter, page and program the pressed Home was showing."""
     shown = payloads.metadata(payloads.view_of(body))
     page = shown.get("pg")
-    return str(shown.get("f") or HomeFilter.ALL), page if isinstance(page, int) else 0
+    return str(shown.get("f") or HomeFilter.ALL), page if isinstance(page, int) else 0, shown.get("p")
 
 
 def lead_press(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
@@ -92,17 +99,29 @@ def lead_press(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps)
         return
     action = str((body.get("actions") or [{}])[0].get("action_id") or "")
     value = payloads.action_value(body) or ""
-    filter, page = _shown(body)
+    filter, page, program_id = _shown(body)
     notice = None
     if action in (LEAD_FILTER_ALL_ACTION, LEAD_FILTER_ATTENTION_ACTION):
         filter, page = value, 0
+    elif action == LEAD_PROGRAM_ACTION:
+        program_id, page = (None if value == ALL_PROGRAMS else value), 0
     elif action in (LEAD_NEXT_ACTION, LEAD_PREVIOUS_ACTION):
         page = int(value) if value.isdigit() else 0
     elif action == LEAD_NUDGE_ACTION:
         notice = nudge(deps, team_id=team_id, pair_id=value, lead=user_id)
     elif action == LEAD_END_ACTION:
         notice = end(deps, client, team_id=team_id, pair_id=value, lead=user_id)
-    publish(deps, client, team_id=team_id, user_id=user_id, lead=True, filter=filter, page=page, notice=notice)
+    publish(
+        deps,
+        client,
+        team_id=team_id,
+        user_id=user_id,
+        lead=True,
+        filter=filter,
+        page=page,
+        program_id=program_id,
+        notice=notice,
+    )
 
 
 def nudge(deps: Deps, *, team_id: str, pair_id: str, lead: str) -> str:
@@ -143,5 +162,6 @@ def register(app: App, deps: Deps) -> None:
         LEAD_FILTER_ATTENTION_ACTION,
         LEAD_NEXT_ACTION,
         LEAD_PREVIOUS_ACTION,
+        LEAD_PROGRAM_ACTION,
     ):
         app.action(action_id)(partial(lead_press, deps=deps))

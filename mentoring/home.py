@@ -26,6 +26,7 @@ from mentoring.program_status import (
     pair_statuses,
     program_counts,
 )
+from mentoring.programs import program_in_team, programs_of
 from storage.models import ActionItem, ActionStatus, Pair, PairStatus
 
 UPCOMING_LOOKAHEAD = 60  # meetings of the series looked at to find the next one
@@ -86,13 +87,26 @@ class ProgramPage:
     page: int  # 0-based, within range
     pages: int  # at least 1
     matching: int  # pairs the filter lets through
+    program_id: int | None = None  # the program shown (None: every pair of the workspace)
+    programs: tuple[tuple[int, str], ...] = ()  # the workspace's programs to choose from (id, name)
 
 
 def program_page(
-    session: Session, *, team_id: str, now: datetime, filter: str = HomeFilter.ALL, page: int = 0
+    session: Session,
+    *,
+    team_id: str,
+    now: datetime,
+    filter: str = HomeFilter.ALL,
+    page: int = 0,
+    program_id: object = None,
 ) -> ProgramPage:
-    """The counts of the whole program and one page of its pairs (``filter``: all, or needing attention)."""
-    states = pair_statuses(session, team_id=team_id, now=now)
+    """The counts and one page of the pairs (``filter``: all, or needing attention) of the workspace or one program.
+
+    ``program_id`` comes from a press: one not of this workspace shows every pair.
+    """
+    program = program_in_team(session, team_id, program_id) if program_id is not None else None
+    shown_program = program.id if program is not None else None
+    states = pair_statuses(session, team_id=team_id, now=now, program_id=shown_program)
     filter = filter if filter in HomeFilter.CHOICES else HomeFilter.ALL
     shown = needing_attention(states) if filter == HomeFilter.ATTENTION else states
     pages = max(1, -(-len(shown) // PROGRAM_PAGE_SIZE))
@@ -105,6 +119,8 @@ def program_page(
         page=page,
         pages=pages,
         matching=len(shown),
+        program_id=shown_program,
+        programs=tuple((p.id, p.name) for p in programs_of(session, team_id) if p.id is not None),
     )
 
 

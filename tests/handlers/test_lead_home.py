@@ -7,7 +7,7 @@ Slack refuses a view over 100 blocks or with an oversized text).
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import select
 
@@ -18,12 +18,13 @@ from blocks.home import (
     LEAD_NEXT_ACTION,
     LEAD_NUDGE_ACTION,
     LEAD_PREVIOUS_ACTION,
+    LEAD_PROGRAM_ACTION,
 )
 from handlers.home import REFUSED
 from storage.db import session_scope
-from storage.models import Outbox, Pair, PairStatus
+from storage.models import Outbox, Pair, PairStatus, Program
 from tests.conftest import RunningBot
-from tests.support.fake_slack import validate_view
+from tests.support.fake_slack import TEAM_ID, validate_view
 from tests.support.program import EXPECTED, PROGRAM_NOW, seed_program
 from tests.support.slack_user import ADMIN, MENTEE, MENTOR, add_pair, home_buttons, open_home, press_on_home
 
@@ -186,3 +187,41 @@ def test_an_admin_in_a_pair_sees_their_own_pair_and_the_program(bot: RunningBot)
     text = text_of(open_home(bot, ADMIN))
     assert f"Mentoring <@{MENTEE}>" in text
     assert "The program" in text and f"<@{MENTOR}> mentoring <@U0THIRD>" in text
+
+
+def test_the_program_select_shows_one_programs_pairs_and_counts(bot: RunningBot) -> None:
+    at_program_now(bot)
+    ids = seed_program(bot.engine)
+    with session_scope(bot.engine) as session:
+        spring = Program(
+            team_id=TEAM_ID,
+            name="Spring 2027 engineering mentoring",
+            starts_on=date(2026, 11, 1),
+            ends_on=date(2027, 3, 1),
+            created_by=ADMIN,
+            created_at=PROGRAM_NOW,
+        )
+        session.add(spring)
+        session.flush()
+        for name in ("quiet", "goals"):
+            pair = session.get(Pair, ids[name])
+            assert pair is not None
+            pair.program_id = spring.id
+            session.add(pair)
+        spring_id = spring.id
+    home = open_home(bot, ADMIN)
+    select = next(
+        e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"] if e["type"] == "static_select"
+    )
+    assert [o["text"]["text"] for o in select["options"]] == ["All programs", "Spring 2027 engineering mentoring"]
+    shown = press_on_home(bot, ADMIN, home, LEAD_PROGRAM_ACTION, str(spring_id))
+    listed = {b["block_id"] for b in shown["blocks"] if b.get("block_id", "").startswith("lead_pair_")}
+    assert listed == {f"lead_pair_{ids['quiet']}", f"lead_pair_{ids['goals']}"}
+    assert "The program: Spring 2027 engineering mentoring" in text_of(shown)
+    assert "*2* live pairs" in text_of(shown) and "*1* need attention" in text_of(shown)
+    attention = press_on_home(bot, ADMIN, shown, LEAD_FILTER_ATTENTION_ACTION, "attention")  # the program stays
+    assert {b["block_id"] for b in attention["blocks"] if b.get("block_id", "").startswith("lead_pair_")} == {
+        f"lead_pair_{ids['quiet']}"
+    }
+    everyone = press_on_home(bot, ADMIN, attention, LEAD_PROGRAM_ACTION, "all")
+    assert "*9* live pairs" in text_of(everyone)
