@@ -1,4 +1,7 @@
-"""Block Kit for ``/mentor roadmap``: one numbered theme per upcoming meeting, with ↑ ↓ to reorder."""
+"""Block Kit for ``/mentor roadmap``: one numbered theme per upcoming meeting, with ↑ ↓ to reorder.
+
+A suggested theme says where it came from: a goal, a check-in answer (whose), or the examples.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from blocks.common import Block, actions, button, context, input_block, modal, p
 from blocks.format import escape_mrkdwn
 from blocks.limits import clip
 from blocks.metadata import encode
-from mentoring.roadmap import THEME_MAX, RoadmapRow, suggested_theme
+from mentoring.roadmap import THEME_MAX, RoadmapRow, Suggested
 
 CALLBACK = "roadmap_form"
 MOVE_ACTION = "roadmap_move"
@@ -36,6 +39,18 @@ def meeting_label(row: RoadmapRow, tz: str) -> str:
     return f"Meeting {row.number} · {local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
+def suggestion_hint(row: RoadmapRow, *, viewer: str | None, names: Mapping[str, str]) -> str | None:
+    """Where a suggested theme came from, for the input's hint (plain text: names, not mentions)."""
+    if row.suggested == Suggested.CHECKIN and row.suggested_by:
+        whose = "your" if row.suggested_by == viewer else f"{names.get(row.suggested_by, 'your partner')}'s"
+        return f"Suggested from {whose} check-in answer (what to focus on) — change it freely."
+    if row.suggested == Suggested.GOAL:
+        return "Suggested from your goals — change it freely."
+    if row.suggested == Suggested.EXAMPLE:
+        return "Suggested — change it freely."
+    return None
+
+
 def roadmap_form(
     rows: Sequence[RoadmapRow],
     *,
@@ -43,8 +58,13 @@ def roadmap_form(
     tz: str,
     rev: int = 0,
     themes: Mapping[int, str] | None = None,
+    viewer: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The roadmap modal; ``themes`` (by meeting number) overrides the rows' themes while reordering."""
+    """The roadmap modal; ``themes`` (by meeting number) overrides the rows' themes while reordering.
+
+    ``names`` (user id → name) say whose check-in answer a suggested theme came from; ``viewer`` reads "your".
+    """
     first = rows[0].number if rows else 1
     blocks: list[Block] = [
         context(
@@ -63,8 +83,9 @@ def roadmap_form(
             placeholder="e.g. Career paths",
         )
         block = input_block(theme_block_id(row.number, rev), meeting_label(row, tz), element, optional=True)
-        if theme and not row.saved and theme == suggested_theme(row.number):
-            block["hint"] = plain("Suggested — change it freely.")
+        hint = suggestion_hint(row, viewer=viewer, names=names or {}) if theme and theme == row.theme else None
+        if hint:
+            block["hint"] = plain(hint)
         blocks.append(block)
         moves = []
         if index > 0:

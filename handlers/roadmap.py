@@ -1,4 +1,7 @@
-"""Roadmap at the Slack edge: ``/mentor roadmap`` opens a modal with a theme per upcoming meeting."""
+"""Roadmap at the Slack edge: ``/mentor roadmap`` opens a modal with a theme per upcoming meeting.
+
+Suggested themes name their source; one suggested from a check-in answer names whose (from the users cache).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from blocks import roadmap as ui
 from blocks.goals import problem_view
@@ -18,6 +22,7 @@ from mentoring import roadmap
 from mentoring.deps import Deps
 from mentoring.goals import Invalid
 from mentoring.problems import NOT_IN_PAIR, Problem
+from mentoring.users import cached_user
 from storage.db import session_scope
 from storage.models import Pair
 
@@ -39,6 +44,16 @@ def _rev(meta: dict[str, Any]) -> int:
         return 0
 
 
+def suggesters(session: Session, pair: Pair, rows: list[roadmap.RoadmapRow]) -> dict[str, str]:
+    """A name for each member whose check-in answer suggested a theme (Slack's, else "your mentee"/"your mentor")."""
+    names: dict[str, str] = {}
+    for user_id in {row.suggested_by for row in rows if row.suggested_by}:
+        cached = cached_user(session, team_id=pair.team_id, user_id=user_id)
+        name = (cached.display_name or cached.real_name) if cached is not None else ""
+        names[user_id] = name or ("your mentee" if user_id == pair.mentee_id else "your mentor")
+    return names
+
+
 def open_roadmap(inv: Invocation, pair: Pair) -> None:
     """Members get the roadmap modal; nobody else sees a pair's themes."""
     if not pair.has_member(inv.user_id):
@@ -49,7 +64,9 @@ def open_roadmap(inv: Invocation, pair: Pair) -> None:
     with session_scope(deps.engine) as session:
         tz = inv.timezone(session)
         rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now())
-    inv.client.views_open(trigger_id=inv.trigger_id, view=ui.roadmap_form(rows, pair_id=pair.id, tz=tz))
+        names = suggesters(session, pair, rows)
+    view = ui.roadmap_form(rows, pair_id=pair.id, tz=tz, viewer=inv.user_id, names=names)
+    inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
 def typed_themes(view: dict[str, Any]) -> dict[int, str]:
@@ -90,7 +107,13 @@ def move_theme(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps)
             rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now(), first=first)
             themes = swapped(typed_themes(view), payloads.action_value(body) or "")
             new_view = ui.roadmap_form(
-                rows, pair_id=pair.id, tz=inv.timezone(session), rev=_rev(meta) + 1, themes=themes
+                rows,
+                pair_id=pair.id,
+                tz=inv.timezone(session),
+                rev=_rev(meta) + 1,
+                themes=themes,
+                viewer=inv.user_id,
+                names=suggesters(session, pair, rows),
             )
     try:
         client.views_update(view_id=str(view.get("id", "")), view=new_view)
