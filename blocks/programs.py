@@ -63,7 +63,7 @@ def program_modal(programs: list[Program], chosen: Program | None, today: date) 
                 initial=chosen.name if chosen else None,
                 placeholder="Spring 2027 engineering mentoring",
             ),
-            hint="Unique in this workspace; admins use it with `/mentor pair @mentor @mentee <name>`.",
+            hint="Unique in this workspace. To pair people into it: /mentor pair @mentor @mentee <its name>",
         ),
         input_block(
             rules.STARTS_ON,
@@ -121,9 +121,7 @@ def closing_message(pair: Pair, program: Program, closes_on: date) -> tuple[str,
         section(text),
         section(body),
         actions(button("Answer the survey", SURVEY_ACTION, str(pair.id), style="primary")),
-        context(
-            "The program lead sees your scores, not your comment, unless you tick *share* in the survey."
-        ),
+        context("The program lead sees your scores, not your comment, unless you tick *share* in the survey."),
     ]
     return f"{text} {body}", blocks
 
@@ -212,7 +210,9 @@ def survey_modal(pair: Pair, program: Program, answered: SurveyResponse | None) 
 _GOALS_WORDS = {"yes": "met their goals", "partly": "partly met their goals", "no": "didn't meet their goals this time"}
 
 
-def answered_message(pair: Pair, response: SurveyResponse, *, other_answered: bool, both_continue: bool) -> str:
+def answered_message(
+    pair: Pair, response: SurveyResponse, *, other_answered: bool, both_continue: bool, closes_on: date | None
+) -> str:
     """Told in the pair DM when a member answers: their choice about continuing, and what happens next."""
     who = f"<@{response.user_id}>"
     keep = "would like to keep meeting" if response.continue_choice == "yes" else "would like to wrap up"
@@ -224,7 +224,10 @@ def answered_message(pair: Pair, response: SurveyResponse, *, other_answered: bo
             ":seedling: You both chose to continue, so your pairing stays active after the program. "
             "Keep going as you are; `/mentor boundaries` and `/mentor goals` work as before."
         )
-    elif not other_answered:
+    elif other_answered:
+        when = f" on {_day(closes_on)}" if closes_on else " when the survey closes"
+        lines.append(f"As you didn't both choose to continue, I'll close this pairing{when}. Thank you both!")
+    else:
         lines.append(
             f"<@{pair.other_member(response.user_id)}>, your answers are welcome too: *Answer the survey* above."
         )

@@ -141,8 +141,13 @@ def save_survey(body: dict[str, Any], view: dict[str, Any], client: WebClient, *
         )
         assert pair.id is not None
         others = [r for r in surveys.responses(session, pair.id) if r.user_id != submission.user_id]
+        closes = surveys.survey_closes_at(session, pair)
         text = answered_message(
-            pair, response, other_answered=bool(others), both_continue=surveys.both_continue(session, pair)
+            pair,
+            response,
+            other_answered=bool(others),
+            both_continue=surveys.both_continue(session, pair),
+            closes_on=programs.today_in(closes, deps.settings.default_tz) if closes else None,
         )
     if pair.channel_id:
         client.chat_postMessage(channel=pair.channel_id, text=text)

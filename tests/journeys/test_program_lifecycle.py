@@ -116,6 +116,9 @@ def test_a_program_from_creation_through_its_end_date(bot: RunningBot) -> None:
     answer(bot, ending, MENTOR, usefulness="4", goals_met="yes", continue_choice="yes")
     answer(bot, ending, SECOND_MENTEE, usefulness="3", goals_met="partly", continue_choice="no")
     assert not any("You both chose to continue" in p["text"] for p in bot.fake.posts(ending.channel_id))
+    bot.fake.wait_for(
+        lambda f: any("close this pairing on Tue 29 Dec 2026" in p["text"] for p in f.posts(ending.channel_id))
+    )
     with session_scope(bot.engine) as session:
         rows: dict[tuple[int | None, str], SurveyResponse] = {
             (r.pair_id, r.user_id): r for r in session.exec(select(SurveyResponse))
