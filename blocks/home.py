@@ -110,7 +110,10 @@ def _program_pair(state: PairState) -> list[Block]:
 def _counts_line(page: ProgramPage) -> str:
     c = page.counts
     attention = f"*{c.needs_attention}* need attention" if c.needs_attention else "none needs attention"
-    return f"*{c.live}* live pairs: *{c.invited}* invited, *{c.meeting}* meeting · {attention} · *{c.ended}* ended"
+    return (
+        f"*{c.live}* live pairs: *{c.invited}* invited, *{c.setting_up}* getting started, "
+        f"*{c.meeting}* in their meeting series · {attention} · *{c.ended}* ended"
+    )
 
 
 def program_blocks(page: ProgramPage) -> list[Block]:

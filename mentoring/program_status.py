@@ -110,7 +110,7 @@ class PairState:
         if self.stage == Stage.MEETINGS:
             return f"meeting {self.meeting_number} of the series" if self.meeting_number else "first meeting ahead"
         if self.stage == Stage.QUIET:
-            return f"quiet (after meeting {self.meeting_number})" if self.meeting_number else "quiet"
+            return f"quiet at meeting {self.meeting_number} of the series" if self.meeting_number else "quiet"
         return {Stage.PREWORK: "pre-work", Stage.BOUNDARIES: "agreeing boundaries", Stage.GOALS: "setting goals"}.get(
             self.stage, self.stage
         )
@@ -122,6 +122,7 @@ class ProgramCounts:
 
     live: int
     invited: int
+    setting_up: int  # accepted, writing pre-work, agreeing boundaries or setting goals
     meeting: int  # pairs at the meetings stage (or quiet)
     needs_attention: int
     ended: int
@@ -132,6 +133,7 @@ def program_counts(states: Iterable[PairState]) -> ProgramCounts:
     return ProgramCounts(
         live=sum(1 for s in listed if s.live),
         invited=sum(1 for s in listed if s.stage == Stage.INVITED),
+        setting_up=sum(1 for s in listed if s.stage in (Stage.ACCEPTED, Stage.PREWORK, Stage.BOUNDARIES, Stage.GOALS)),
         meeting=sum(1 for s in listed if s.stage in (Stage.MEETINGS, Stage.QUIET)),
         needs_attention=sum(1 for s in listed if s.needs_attention),
         ended=sum(1 for s in listed if s.stage == Stage.ENDED),
@@ -226,7 +228,9 @@ def program_pairs(
 def pair_statuses(
     session: Session, *, team_id: str, now: datetime, program_id: int | None = None, pair_id: int | None = None
 ) -> list[PairState]:
-    """Where every pair of the workspace (or program, or just ``pair_id``) stands at ``now``: live pairs first.
+    """Where every pair of the workspace (or program, or just ``pair_id``) stands at ``now``.
+
+    Live pairs needing attention first, then the other live pairs, then ended ones; oldest first within each.
 
     Declined invitations are not pairs of the program and are left out.
     """
@@ -288,7 +292,7 @@ def pair_statuses(
                 ),
             )
         )
-    return sorted(states, key=lambda s: (not s.live,))
+    return sorted(states, key=lambda s: (not s.live, not s.needs_attention))
 
 
 def _stage(pair: Pair, *, prework: int, proposed: bool, agreed: bool, goals: int, started: int, quiet: bool) -> str:

@@ -104,7 +104,7 @@ def test_each_stage_is_shown_with_the_reasons_a_pair_needs_attention(bot: Runnin
         "boundaries": "· agreeing boundaries\n",
         "goals": "· setting goals\n",
         "meetings": "· meeting 2 of the series\n",
-        "quiet": "· quiet (after meeting 4)\n",
+        "quiet": "· quiet at meeting 4 of the series\n",
         "ended": "· ended\n",
     }
     for name, (stage, reasons) in EXPECTED.items():

@@ -36,13 +36,15 @@ def test_meeting_stage_names_the_latest_meeting_and_the_next_one(engine: Engine)
     assert states[ids["ended"]].next_meeting is None
 
 
-def test_ended_pairs_come_last_and_counts_add_up(engine: Engine) -> None:
+def test_pairs_needing_attention_come_first_ended_ones_last_and_counts_add_up(engine: Engine) -> None:
     seed_program(engine)
     with session_scope(engine) as session:
         states = pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)
+    assert [s.needs_attention for s in states[:4]] == [True, True, True, False]
     assert states[-1].stage == Stage.ENDED and all(s.live for s in states[:-1])
     counts = program_counts(states)
-    assert (counts.live, counts.invited, counts.meeting, counts.needs_attention, counts.ended) == (9, 2, 2, 3, 1)
+    assert (counts.live, counts.invited, counts.setting_up, counts.meeting) == (9, 2, 5, 2)
+    assert (counts.needs_attention, counts.ended) == (3, 1)
 
 
 def test_last_activity_is_the_newest_thing_a_member_did(engine: Engine) -> None:
