@@ -51,7 +51,14 @@ def test_the_intro_counts_what_it_lists() -> None:
 
 
 def test_the_post_lists_the_four_questions_verbatim_and_marks_the_fourth_optional() -> None:
-    pair = Pair(id=1, team_id="T1", mentor_id="U0MENTOR", mentee_id="U0MENTEE", created_by="U0ADMIN")
+    pair = Pair(
+        id=1,
+        team_id="T1",
+        mentor_id="U0MENTOR",
+        mentee_id="U0MENTEE",
+        created_by="U0ADMIN",
+        created_at=THURSDAY_4PM_IN_BERLIN,
+    )
     brief = CheckInBrief(
         checkin_id=7,
         number=5,
