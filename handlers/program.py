@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -28,7 +29,7 @@ from storage.db import session_scope
 from storage.models import Pair, Program
 
 
-def _today(deps: Deps) -> Any:
+def _today(deps: Deps) -> date:
     return programs.today_in(deps.now(), deps.settings.default_tz)
 
 
