@@ -22,7 +22,7 @@ from mentoring import roadmap
 from mentoring.deps import Deps
 from mentoring.goals import Invalid
 from mentoring.problems import NOT_IN_PAIR, Problem
-from mentoring.users import cached_user
+from slackapi.users import get_user
 from storage.db import session_scope
 from storage.models import Pair
 
@@ -44,11 +44,11 @@ def _rev(meta: dict[str, Any]) -> int:
         return 0
 
 
-def suggesters(session: Session, pair: Pair, rows: list[roadmap.RoadmapRow]) -> dict[str, str]:
+def suggesters(inv: Invocation, session: Session, pair: Pair, rows: list[roadmap.RoadmapRow]) -> dict[str, str]:
     """A name for each member whose check-in answer suggested a theme (Slack's, else "your mentee"/"your mentor")."""
     names: dict[str, str] = {}
-    for user_id in {row.suggested_by for row in rows if row.suggested_by}:
-        cached = cached_user(session, team_id=pair.team_id, user_id=user_id)
+    for user_id in {row.suggested_by for row in rows if row.suggested_by and row.suggested_by != inv.user_id}:
+        cached = get_user(session, inv.client, team_id=pair.team_id, user_id=user_id, now=inv.deps.now())
         name = (cached.display_name or cached.real_name) if cached is not None else ""
         names[user_id] = name or ("your mentee" if user_id == pair.mentee_id else "your mentor")
     return names
@@ -64,7 +64,7 @@ def open_roadmap(inv: Invocation, pair: Pair) -> None:
     with session_scope(deps.engine) as session:
         tz = inv.timezone(session)
         rows = roadmap.roadmap_rows(session, pair.id or 0, now=deps.now())
-        names = suggesters(session, pair, rows)
+        names = suggesters(inv, session, pair, rows)
     view = ui.roadmap_form(rows, pair_id=pair.id, tz=tz, viewer=inv.user_id, names=names)
     inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
@@ -113,7 +113,7 @@ def move_theme(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps)
                 rev=_rev(meta) + 1,
                 themes=themes,
                 viewer=inv.user_id,
-                names=suggesters(session, pair, rows),
+                names=suggesters(inv, session, pair, rows),
             )
     try:
         client.views_update(view_id=str(view.get("id", "")), view=new_view)

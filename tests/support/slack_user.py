@@ -399,6 +399,31 @@ def ask(bot: RunningBot, text: str, *, user_id: str, channel_id: str = "C0001") 
     return answer_text(bot, run_command(bot, text, user_id=user_id, channel_id=channel_id), before)
 
 
+def tick_and_press(
+    bot: RunningBot, user: str, blocks: list[dict[str, Any]], ticked: list[int], *, channel: str = PAIR_DM
+) -> None:
+    """Tick options of the checkboxes in an ephemeral message (by position) and press its button, as Slack sends
+    it: the ticks arrive in ``state.values``, the container says ``is_ephemeral``."""
+    lines = next(b for b in blocks if b["type"] == "actions" and b["elements"][0]["type"] == "checkboxes")
+    checkboxes = lines["elements"][0]
+    button = next(e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["type"] == "button")
+    message = {"type": "message", "ts": "1800000999.000100", "text": "", "blocks": blocks}
+    payload = block_action(
+        user_id=user,
+        action_id=button["action_id"],
+        value=button.get("value", ""),
+        channel_id=channel,
+        message=message,
+        response_url=bot.fake.response_url("action"),
+    )
+    payload["container"]["is_ephemeral"] = True
+    chosen = [checkboxes["options"][i] for i in ticked]
+    payload["state"] = {
+        "values": {lines["block_id"]: {checkboxes["action_id"]: {"type": "checkboxes", "selected_options": chosen}}}
+    }
+    assert bot.slack.interactive(payload).status == 200
+
+
 def press_in_message(bot: RunningBot, user: str, action_id: str, value: str, *, channel: str, ts: str) -> None:
     message = next((m for m in bot.fake.messages(channel) if m["ts"] == ts), None)
     payload = block_action(
