@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, String, Text
+from sqlalchemy import Engine
 from sqlalchemy import select as core_select
 from sqlmodel import Session, SQLModel, select
 
+from mentoring.deletion import holds_text
 from storage.db import session_scope
 from storage.models import (
     ActionItem,
@@ -279,7 +280,7 @@ def text_columns() -> list[tuple[str, str]]:
         (table.name, column.name)
         for table in SQLModel.metadata.sorted_tables
         for column in table.columns
-        if isinstance(column.type, String | Text)
+        if holds_text(column)
     ]
 
 
@@ -289,7 +290,7 @@ def where_text_is(engine: Engine, needle: str) -> set[tuple[str, str]]:
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
             for column in table.columns:
-                if isinstance(column.type, String | Text):
+                if holds_text(column):
                     hit = conn.execute(core_select(column).where(column.contains(needle)).limit(1)).first()
                     if hit is not None:
                         found.add((table.name, column.name))
