@@ -74,34 +74,33 @@ def answered_text(pair: Pair, answered: set[str]) -> str:
     return f"{mark(pair.mentee_id)} · {mark(pair.mentor_id)}"
 
 
-def _closed_blocks(brief: CheckInBrief) -> list[Block]:
-    """Questions of a meeting that did not take place: no buttons to answer, *Move it* while it is missed."""
+def _closed_message(brief: CheckInBrief) -> tuple[str, list[Block]]:
+    """Questions of a meeting that did not take place: nothing to answer; *Move it* while it is missed."""
+    meeting = f"Meeting {brief.number}" if brief.number else "The meeting"
     if brief.moved_to is not None:
-        return [
-            context(f":arrows_counterclockwise: You didn't meet; this meeting moved to {slack_date(brief.moved_to)}.")
-        ]
+        text = f"You didn't meet; {meeting.lower()} moved to {slack_date(brief.moved_to)}. The questions come after it."
+        return text, [section(f":arrows_counterclockwise: {text}")]
+    text = f"<@{brief.missed_by}> said you didn't meet, so the questions about {brief.about} are closed."
     blocks: list[Block] = [
-        section(f":no_entry_sign: <@{brief.missed_by}> said you didn't meet, so these questions are closed.")
+        header(f"{meeting} didn't happen"),
+        section(f":no_entry_sign: {text} Want to find another time?"),
     ]
     if brief.meeting_id is not None:
-        blocks.append(
-            actions(
-                button("Move it", MOVE_MISSED_ACTION, str(brief.meeting_id), style="primary"), block_id=ACTIONS_BLOCK
-            )
-        )
-    return blocks
+        move = button("Move it", MOVE_MISSED_ACTION, str(brief.meeting_id), style="primary")
+        blocks.append(actions(move, block_id=ACTIONS_BLOCK))
+    return text, blocks
 
 
 def checkin_brief_message(*, pair: Pair, brief: CheckInBrief, now: datetime) -> tuple[str, list[Block]]:
     """The questions that close a conversation, with each member's open items, *Answer* and *We didn't meet*."""
+    if brief.missed_by is not None or brief.moved_to is not None:
+        return _closed_message(brief)
     intro = questions_intro(brief.about, brief.number)
     text = f"{intro}: " + " ".join(QUESTIONS.values())
     blocks: list[Block] = [
         header("How did it go?"),
-        section(f"<@{pair.mentee_id}> <@{pair.mentor_id}> — {intro}:\n\n" + questions_text()),
+        section(f"<@{pair.mentee_id}> <@{pair.mentor_id}> — {intro[0].lower()}{intro[1:]}:\n\n" + questions_text()),
     ]
-    if brief.missed_by is not None or brief.moved_to is not None:
-        return text, [*blocks, *_closed_blocks(brief)]
     if any(brief.items.values()):
         blocks.append(
             section(
@@ -114,9 +113,9 @@ def checkin_brief_message(*, pair: Pair, brief: CheckInBrief, now: datetime) -> 
     blocks += [
         actions(*buttons, block_id=ACTIONS_BLOCK),
         context(
-            "Or reply in this thread. Start lines with `useful:`, `next steps:`, `before next:` or `focus:`. "
-            "Each next step becomes a follow-through item, due at your next meeting. Mentors: start a line "
-            "with `resource:`, `contact:` or `info:` for something you'll send."
+            "Or reply in this thread: lines under `next steps:` or `before next:` become follow-through items, "
+            "due at your next meeting; `focus:` for what to change or focus on; other lines are kept as your "
+            "answer. Mentors: start a line with `resource:`, `contact:` or `info:` for something you'll send."
         ),
         {**context(answered_text(pair, brief.answered)), "block_id": STATUS_BLOCK},
     ]
@@ -149,8 +148,9 @@ def _goal_input(goal: Goal) -> Block:
     element = select_element(
         ANSWER_ACTION, [(str(p), f"{p} %") for p in steps], initial=str(goal.progress), placeholder="Progress"
     )
-    label = clip(f"Goal: {goal.title} — progress now", 150)
-    return input_block(goal_block_id(goal.id), label, element, optional=True)
+    label = clip(f"Progress: {goal.title}", 150)
+    hint = f"Now {goal.progress} %. Where does this goal stand after your conversation?"
+    return input_block(goal_block_id(goal.id), label, element, hint=hint, optional=True)
 
 
 def answer_modal(*, form: AnswerForm, role: str | None) -> dict[str, Any]:

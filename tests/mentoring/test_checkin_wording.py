@@ -72,7 +72,8 @@ def test_the_post_lists_the_four_questions_verbatim_and_marks_the_fourth_optiona
     shown = str(blocks)
     for question in METHOD_QUESTIONS:
         assert question in text and question in shown
-    assert "Four questions about Thursday's conversation (meeting 5)" in shown
+    assert text.startswith("Four questions about Thursday's conversation (meeting 5)")
+    assert "— four questions about Thursday's conversation (meeting 5):" in shown
     assert "three" not in shown.lower() and "_(optional)_" in shown
     assert "Still open" not in shown  # nothing open: no empty list
     labels = [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
