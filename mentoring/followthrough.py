@@ -13,10 +13,12 @@ Only an item with a date of its own can be overdue. Only its owner closes or sno
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
@@ -25,6 +27,8 @@ from mentoring.meetings import pair_slots
 from mentoring.pairs import pair_for_member
 from mentoring.problems import Problem
 from storage.models import ActionItem, ActionStatus, CheckIn, Pair
+
+logger = logging.getLogger(__name__)
 
 SNOOZE = timedelta(days=7)
 #: How far ahead ``carry_over`` looks for the meeting an item moves to.
@@ -103,7 +107,11 @@ def carry_over(session: Session, pair_id: int, now: datetime) -> list[ActionItem
     )
     if not stale:
         return []
-    slots = [s for s in pair_slots(session, pair_id, until=now + CARRY_LOOKAHEAD) if not s.skipped]
+    try:
+        slots = [s for s in pair_slots(session, pair_id, until=now + CARRY_LOOKAHEAD) if not s.skipped]
+    except (ValueError, ZoneInfoNotFoundError):  # boundaries we cannot read: the items stay as they are
+        logger.warning("pair %s: unreadable meeting series, items not carried over", pair_id)
+        return []
     following = next((s.scheduled_at for s in slots if s.ends_at > now), None)
     changed = []
     for item in stale:

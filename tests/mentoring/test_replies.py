@@ -31,7 +31,10 @@ def test_pleasantries_plain_sentences_questions_and_emoji_are_not_commitments(re
 
 
 def test_a_list_of_three_commitments_is_offered_line_by_line_without_bullets() -> None:
-    reply = "Great chat! My plan:\n- read chapter 3 of Crucial Conversations\n- ask Ana for a mock interview\n- update my CV"
+    reply = (
+        "Great chat! My plan:\n- read chapter 3 of Crucial Conversations\n- ask Ana for a mock interview\n"
+        "- update my CV"
+    )
     assert commitment_lines(reply) == [
         "read chapter 3 of Crucial Conversations",
         "ask Ana for a mock interview",
