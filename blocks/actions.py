@@ -202,10 +202,13 @@ OFFER_LINES_BLOCK = "reply_offer_lines"
 
 def offer_message(suggestion_id: int, lines: Sequence[str]) -> tuple[str, list[Block]]:
     """Shown to the reply's author alone: the lines that look like commitments, to tick, and one button."""
-    plural = "s" if len(lines) != 1 else ""
+    what = (
+        "These lines of your reply sound like next steps"
+        if len(lines) != 1
+        else ("This line of your reply sounds like a next step")
+    )
     head = (
-        f":pencil: *{'These lines' if len(lines) != 1 else 'This line'} of your reply sound{'' if plural else 's'} "
-        f"like next step{plural}.* Tick what you commit to and it becomes your follow-through, due at your next "
+        f":pencil: *{what}.* Tick what you commit to and it becomes your follow-through, due at your next "
         "meeting. Nothing is added until you press the button. _Only you can see this._"
     )
     checkboxes = {
