@@ -34,14 +34,16 @@ def _today(deps: Deps) -> date:
 
 
 def program(inv: Invocation) -> None:
-    """``/mentor program`` (admins): the form, with the existing programs to pick one to change."""
+    """``/mentor program [name]`` (admins): the form, with the existing programs to pick one to change
+    (the one named, if any, is shown to change)."""
     if not inv.is_admin:
         inv.problem(ADMINS_ONLY)
         return
     with session_scope(inv.deps.engine) as session:
         known = programs.programs_of(session, inv.team_id)
+        named = programs.program_named(session, inv.team_id, inv.args) if inv.args.strip() else None
     inv.ack()
-    inv.client.views_open(trigger_id=inv.trigger_id, view=program_modal(known, None, _today(inv.deps)))
+    inv.client.views_open(trigger_id=inv.trigger_id, view=program_modal(known, named, _today(inv.deps)))
 
 
 def pick_program(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:

@@ -89,6 +89,13 @@ def test_the_lead_picks_a_program_to_change_and_names_stay_unique(bot: RunningBo
     ]
 
 
+def test_program_with_a_name_opens_that_program_to_change(bot: RunningBot) -> None:
+    add_program(bot, "Autumn 2026", date(2026, 9, 1), date(2026, 12, 31))
+    view = open_modal(bot, ADMIN, "C0001", command="program autumn 2026")
+    name = next(b for b in view["blocks"] if b.get("block_id") == "name")
+    assert name["element"]["initial_value"] == "Autumn 2026" and view["title"]["text"] == "Change program"
+
+
 def test_pair_names_a_program_or_joins_the_current_one(bot: RunningBot) -> None:
     autumn = add_program(bot, "Autumn 2026", date(2026, 9, 1), date(2026, 12, 31))
     spring = add_program(bot, "Spring 2027", date(2027, 3, 1), date(2027, 6, 30))
