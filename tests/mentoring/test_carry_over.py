@@ -11,14 +11,17 @@ from sqlmodel import Session, select
 
 from blocks.actions import item_line, items_overview, nudge_message
 from mentoring.boundaries import agreed_boundaries
+from mentoring.deps import Deps
 from mentoring.followthrough import add_items, carry_over, is_overdue, only_owner, open_items, open_items_by_owner
 from mentoring.meeting_changes import skip_meeting
 from mentoring.meetings import sync_meetings
 from mentoring.problems import Problem
+from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, Meeting, Pair
 from tests.conftest import MENTEE, MENTOR
-from tests.support.sessions import agree_weekly_thursdays
+from tests.support.fake_slack import FakeSlack
+from tests.support.sessions import agree_boundaries, agree_weekly_thursdays, new_pair_id, posts_of, rendered
 from tests.support.slack_user import add_pair
 
 # Weekly on Thursdays at 18:00 Berlin (17:00 UTC), an hour long, from Thursday 26 November.
@@ -118,3 +121,29 @@ def test_only_the_owner_may_close_or_snooze_an_item(session: Session, pair: Pair
     assert only_owner(item, MENTEE) is None
     refused = only_owner(item, MENTOR)
     assert isinstance(refused, Problem) and f"Only <@{MENTEE}> can close" in refused.message
+
+
+def test_the_reminder_after_two_passed_meetings_shows_carried_over_x2_and_never_overdue(
+    deps: Deps, fake_slack: FakeSlack
+) -> None:
+    pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
+    agree_boundaries(deps.engine, pair_id)  # Thursdays 17:00 Berlin (16:00 UTC) from 3 December
+    with session_scope(deps.engine) as session:
+        pair = session.get_one(Pair, pair_id)
+        add_items(
+            session,
+            pair=pair,
+            owner_id=MENTEE,
+            text="Update CV",
+            kind="action",
+            due_at=datetime(2026, 12, 3, 16, 0, tzinfo=UTC),
+            now=datetime(2026, 11, 27, 9, 0, tzinfo=UTC),
+            follows_meeting=True,
+        )
+    for instant in (datetime(2026, 12, 3, 15, 0, tzinfo=UTC), datetime(2026, 12, 17, 15, 0, tzinfo=UTC)):
+        deps.clock.set(instant)  # type: ignore[attr-defined]
+        tick(instant, deps)
+    first, third = posts_of(fake_slack, "reminder:")[0], posts_of(fake_slack, "reminder:")[-1]
+    assert "Update CV" in rendered(first) and "carried over" not in rendered(first)
+    assert "Update CV" in rendered(third) and "carried over ×2" in rendered(third)
+    assert "overdue" not in rendered(third)
