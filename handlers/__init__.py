@@ -12,6 +12,7 @@ from handlers import (
     actions,
     boundaries,
     commands,
+    delete_my_data,
     end,
     errors,
     events,
@@ -30,7 +31,22 @@ from handlers import (
 from mentoring.deps import Deps
 
 #: Modules with buttons, modals or events of their own (``export`` and ``report`` are commands only).
-FEATURES = (pair, importing, end, prework, boundaries, goals, roadmap, meetings, wrapup, actions, program, events, home)
+FEATURES = (
+    pair,
+    importing,
+    end,
+    prework,
+    boundaries,
+    goals,
+    roadmap,
+    meetings,
+    wrapup,
+    actions,
+    program,
+    delete_my_data,
+    events,
+    home,
+)
 
 
 def register_handlers(app: App, deps: Deps) -> None:

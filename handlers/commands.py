@@ -22,6 +22,7 @@ from blocks.pairing import CHOOSE_PAIR_ACTION, parse_choice
 from handlers import (
     actions,
     boundaries,
+    delete_my_data,
     end,
     export,
     goals,
@@ -73,9 +74,15 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "wrapup": Subcommand("wrapup", "post the end-of-session questions now", on_pair=wrapup.wrapup),
     "end": Subcommand("end", "end the pairing", run=end.end, on_pair=end.confirm_for_pair),
     "export": Subcommand("export", "download your own data", run=export.export),
-    "report": Subcommand("report", "program figures (admins)", run=report.report),
+    "report": Subcommand(
+        "report [program] [from..to]", "program figures and a CSV, one row per pair (admins)", run=report.report
+    ),
     "program": Subcommand("program", "create or change a program (admins)", run=program.program),
-    "delete-my-data": Subcommand("delete-my-data", "remove everything you typed"),
+    "delete-my-data": Subcommand(
+        "delete-my-data",
+        "remove everything you typed and your name (admins: `@someone` who left)",
+        run=delete_my_data.delete_my_data,
+    ),
 }
 
 

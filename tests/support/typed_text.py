@@ -126,7 +126,7 @@ def seed_member_text(
                     user_id=user,
                     display_name=f"{marker} display",
                     real_name=f"{marker} real",
-                    email=f"{marker.lower()}@example.com",
+                    email=f"{marker}@example.com",
                     tz="Europe/Berlin",
                     fetched_at=at,
                 )
