@@ -26,7 +26,9 @@ def confirm_text(target: str, *, own: bool) -> str:
 
 def confirm_blocks(target: str, preview: Preview, *, own: bool) -> list[Block]:
     whose, who = _whose(target, own=own)
-    removed = [f"• {label.replace('your ', f'{whose} ', 1)} ({n})" for label, n in preview.removed]
+    removed = [
+        f"• {label.replace('your ', f'{whose} ', 1)}{f' ({n})' if n > 1 else ''}" for label, n in preview.removed
+    ]
     if preview.pairs:
         removed.append(f"• {whose} name on {_pairings(preview.pairs)}: replaced by an anonymous placeholder")
     blocks: list[Block] = [
@@ -38,12 +40,11 @@ def confirm_blocks(target: str, preview: Preview, *, own: bool) -> list[Block]:
         ),
     ]
     if preview.live_pairs:
+        live = _pairings(preview.live_pairs)
+        ends = "it ends" if preview.live_pairs == 1 else "they end"
+        still = f"You're still in {live}" if own else f"{who} is still in {live}"
         blocks.append(
-            section(
-                f":warning: {who.capitalize() if own else who} {'are' if own else 'is'} still in "
-                f"{_pairings(preview.live_pairs)}: {'it ends' if preview.live_pairs == 1 else 'they end'}, and the "
-                "other member is told in the pair's DM (without a name)."
-            )
+            section(f":warning: {still}: {ends}, and the other member is told in the pair's DM (without a name).")
         )
     confirm_button = button("Delete", DELETE_CONFIRM_ACTION, target, style="danger")
     confirm_button["confirm"] = {
