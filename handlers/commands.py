@@ -64,7 +64,7 @@ class Subcommand:
 #: Every subcommand of the contract, in the order help lists them. ``help`` itself is answered by the router.
 SUBCOMMANDS: dict[str, Subcommand] = {
     "help": Subcommand("help", "this list"),
-    "pair": Subcommand("pair @mentor @mentee", "pair two people (admins)", run=pair.pair),
+    "pair": Subcommand("pair @mentor @mentee [program]", "pair two people (admins)", run=pair.pair),
     "import": Subcommand("import", "pair many people at once (admins)", run=importing.open_import),
     "prework": Subcommand("prework", "what you want, bring and expect", on_pair=prework.cmd_prework),
     "boundaries": Subcommand("boundaries", "agree how, when and where you meet", on_pair=boundaries.cmd_boundaries),
@@ -77,7 +77,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "report": Subcommand(
         "report [program] [from..to]", "program figures and a CSV, one row per pair (admins)", run=report.report
     ),
-    "program": Subcommand("program", "create or change a program (admins)", run=program.program),
+    "program": Subcommand("program [name]", "create or change a program (admins)", run=program.program),
     "delete-my-data": Subcommand(
         "delete-my-data",
         "remove everything you typed and your name (admins: `@someone` who left)",
