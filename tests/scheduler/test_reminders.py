@@ -13,6 +13,7 @@ from storage.db import session_scope
 from storage.models import Pair, RoadmapItem
 from tests.conftest import MENTEE, MENTOR, RunningBot
 from tests.support.payloads import view_submission
+from tests.support.sessions import METHOD_QUESTIONS
 from tests.support.slack_user import (
     BOUNDARIES,
     agree_through_the_ui,
@@ -69,11 +70,7 @@ def test_scheduler_posts_after_boundaries_agreed_in_slack(bot: RunningBot) -> No
     posted = dm_texts(bot, channel, seen)
     questions = [t for t in posted if all(q in t for q in QUESTIONS.values())]
     assert len(questions) == 1, posted
-    for verbatim in (
-        "What was useful about our conversation today?",
-        "What are your next steps?",
-        "What will you do, learn or explore before our next conversation?",
-    ):
+    for verbatim in METHOD_QUESTIONS:
         assert verbatim in questions[0]
 
 
