@@ -239,16 +239,32 @@ def delete_user_data(session: Session, *, team_id: str, user_id: str, now: datet
             session.exec(delete(table).where(where))
         elif where is not None and rule.typed:
             _scrub(session, table, rule, where)
-        if rule.by_pair and pair_ids and "pair_id" in table.c:
-            of_pairs = table.c.pair_id.in_(pair_ids)
-            if "status" in table.c:  # posts still to go to a pairing that has ended now
-                session.exec(
-                    delete(table).where(of_pairs, table.c.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
-                )
-            _scrub(session, table, rule, of_pairs)
+        if rule.by_pair:
+            _scrub_posts(session, table, rule, team_id=team_id, user_id=user_id, pair_ids=pair_ids)
         _replace_id(session, table, team_id, user_id, anon)
     session.flush()
     return Deleted(placeholder=anon, ended=ended)
+
+
+def _scrub_posts(
+    session: Session, table: Table, rule: Rule, *, team_id: str, user_id: str, pair_ids: list[int]
+) -> None:
+    """Posts of the person's pairs, or naming them (a nudge to them alone, a digest line): their text goes.
+
+    Posts still to go to a pairing that has ended now are dropped.
+    """
+    about = [
+        table.c[name].contains(user_id, autoescape=True) for name in (*rule.typed, "delivery_key") if name in table.c
+    ]
+    if pair_ids and "pair_id" in table.c:
+        of_pairs = table.c.pair_id.in_(pair_ids)
+        if "status" in table.c:
+            session.exec(
+                delete(table).where(of_pairs, table.c.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+            )
+        about.append(of_pairs)
+    if about:
+        _scrub(session, table, rule, (table.c.team_id == team_id) & or_(*about))
 
 
 def _scrub(session: Session, table: Table, rule: Rule, where: ColumnElement[bool]) -> None:

@@ -271,6 +271,18 @@ def seed_member_text(
                 sent_at=at,
             )
         )
+        session.add(
+            Outbox(
+                team_id=TEAM,
+                delivery_key=f"nudge:{user}:{pair_id}:{at:%Y-%m-%d}",
+                kind="nudge",
+                channel_id=f"D{user[1:]}",
+                text=f"Your open steps: {text}",
+                not_before=at,
+                status=OutboxStatus.FAILED,
+                created_at=at,
+            )
+        )
         return Seeded(checkin_ids=(checkin.id or 0,))
 
 
