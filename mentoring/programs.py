@@ -222,9 +222,13 @@ def close_pair(session: Session, *, pair: Pair, now: datetime) -> bool:
     return rows_matched(result) == 1
 
 
-def closing_key(program_id: int, pair_id: int) -> str:
-    """The delivery key of the closing message (with the survey) of a pair at its program's end."""
-    return f"program-end:{program_id}:{pair_id}"
+def closing_key(program: Program, pair_id: int) -> str:
+    """The delivery key of the closing message (with the survey) of a pair at its program's end date.
+
+    The date is part of it: a program whose end is moved after the message went out gets a new one at
+    its new end, and the survey window counts from that.
+    """
+    return f"program-end:{program.id}:{pair_id}:{program.ends_on.isoformat()}"
 
 
 def farewell_key(program_id: int, pair_id: int) -> str:

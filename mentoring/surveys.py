@@ -57,9 +57,10 @@ def validate_survey(raw: Mapping[str, str | None], *, share: bool) -> SurveyIn |
 
 def closing_sent_at(session: Session, pair: Pair) -> datetime | None:
     """When the pair's closing message was planned (the survey window counts from it), or None."""
-    if pair.program_id is None or pair.id is None:
+    program = session.get(Program, pair.program_id) if pair.program_id is not None else None
+    if program is None or pair.id is None:
         return None
-    row = session.exec(select(Outbox).where(Outbox.delivery_key == closing_key(pair.program_id, pair.id))).first()
+    row = session.exec(select(Outbox).where(Outbox.delivery_key == closing_key(program, pair.id))).first()
     return row.created_at if row is not None else None
 
 

@@ -58,18 +58,18 @@ def plan(session: Session, program: Program, pair: Pair, now: datetime, default_
     if not pair.channel_id:
         return
     windows = pair_windows(session, pair, now, default_tz)
-    closing = outbox_row(session, closing_key(program.id, pair.id))
+    key = closing_key(program, pair.id)
+    closing = outbox_row(session, key)
     if closing is None:
         due = next_allowed_or_fallback(day_start(program.ends_on, default_tz), windows)
         if due > now or not is_allowed(now, windows):
             return
         text, blocks = closing_message(pair, program, today_in(now + SURVEY_WINDOW, default_tz))
-        key = closing_key(program.id, pair.id)
         yield PlannedPost.to_pair_dm(pair, key=key, kind=CLOSING_KIND, text=text, blocks=blocks, not_before=now)
         return
     if now < closing.created_at + SURVEY_WINDOW or both_continue(session, pair) or not is_allowed(now, windows):
         return
-    key = farewell_key(program.id, pair.id)
+    key = farewell_key(program.id, pair.id)  # once ever, whatever the dates became
     if outbox_row(session, key) is None and close_pair(session, pair=pair, now=now):
         text = farewell_text(pair, program)
         yield PlannedPost.to_pair_dm(

@@ -74,7 +74,7 @@ def test_the_closing_message_waits_for_the_end_date_and_the_agreed_contact_hours
 
     assert planned(engine, settings, utc(2026, 12, 14, 12, 0)) == []
     assert planned(engine, settings, utc(2026, 12, 15, 6, 30)) == []  # 07:30 in Berlin
-    assert planned(engine, settings, utc(2026, 12, 15, 7, 30)) == [f"program-end:{ended}:{pair}"]
+    assert planned(engine, settings, utc(2026, 12, 15, 7, 30)) == [f"program-end:{ended}:{pair}:2026-12-15"]
     assert planned(engine, settings, utc(2026, 12, 15, 8, 0)) == []  # once
 
 
@@ -98,3 +98,22 @@ def test_the_pair_is_ended_after_the_window_unless_both_continue(engine: Engine,
     assert planned(engine, settings, utc(2026, 12, 30, 10, 0)) == []
     assert status_of(engine, leaving) == PairStatus.ENDED
     assert status_of(engine, staying) == PairStatus.ACTIVE
+
+
+def test_a_program_extended_after_its_closing_message_closes_again_at_its_new_end(
+    engine: Engine, settings: Settings
+) -> None:
+    program = add_program(engine, "Autumn", date(2026, 12, 15))
+    pair = new_pair_id(engine, mentor=MENTOR, mentee=MENTEE, channel_id="GPAIR0001")
+    join(engine, pair, program)
+    assert planned(engine, settings, utc(2026, 12, 15, 10, 0)) == [f"program-end:{program}:{pair}:2026-12-15"]
+    with session_scope(engine) as session:
+        row = session.get(Program, program)
+        assert row is not None
+        row.ends_on = date(2027, 1, 31)  # the lead gives the cohort six more weeks
+        session.add(row)
+    assert planned(engine, settings, utc(2026, 12, 29, 10, 0)) == []  # not ended after the first window
+    assert status_of(engine, pair) == PairStatus.ACTIVE
+    assert planned(engine, settings, utc(2027, 1, 31, 10, 0)) == [f"program-end:{program}:{pair}:2027-01-31"]
+    assert planned(engine, settings, utc(2027, 2, 14, 10, 0)) == [f"program-close:{program}:{pair}"]
+    assert status_of(engine, pair) == PairStatus.ENDED
