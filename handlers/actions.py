@@ -60,7 +60,8 @@ def _update_in_place(inv: Invocation, body: dict[str, Any], pair: Pair, changed_
     shown = message.get("blocks") or []
     channel, ts = payloads.message_ref(body)
     channel = channel or inv.channel_id
-    if not ephemeral and shown and ts and channel == pair.channel_id:
+    # The pair DM, or the member's own DM with the bot (where the weekly nudge goes).
+    if not ephemeral and shown and ts and (channel == pair.channel_id or channel.startswith("D")):
         with session_scope(deps.engine) as session:
             by_id = items_by_ids(session, pair.id or 0, item_ids_in(shown))
         try:

@@ -10,11 +10,15 @@ force before the change, i.e. it lands just after the gap.
 Several windows together mean their intersection: a post into the pair's DM waits for hours both
 members share. When the two never overlap, the pair DM uses the mentee's hours alone
 (``pair_dm_windows``).
+
+Contact hours follow the person: a member's hours are read in the zone they are in now (``Zones``,
+their current Slack time zone, from the users cache), the zone recorded in the boundaries only when
+Slack gives none. Meeting times are not affected: they stay instants in the agreed zone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +28,10 @@ from storage.models import Boundaries
 #: How far ahead and back we look for an allowed moment (a daily window always has one within a day).
 SEARCH_SPAN = timedelta(days=15)
 Interval = tuple[datetime, datetime]
+#: Each member's current zone by role (``"mentor"``, ``"mentee"``); a missing role uses the agreed zone.
+Zones = Mapping[str, str]
+#: Hours assumed for someone who has agreed none yet (set-up nudges), in their Slack time zone.
+DEFAULT_START, DEFAULT_END = "09:00", "18:00"
 
 
 class NoAllowedTime(ValueError):
@@ -132,32 +140,41 @@ def overlap(a: Window, b: Window, around: datetime) -> bool:
     return bool(allowed_intervals((a, b), around - timedelta(days=7), around + SEARCH_SPAN))
 
 
-def mentor_window(boundaries: Boundaries) -> Window:
-    return Window.parse(boundaries.mentor_contact_start, boundaries.mentor_contact_end, boundaries.mentor_tz)
+def mentor_window(boundaries: Boundaries, zones: Zones | None = None) -> Window:
+    tz = (zones or {}).get("mentor") or boundaries.mentor_tz
+    return Window.parse(boundaries.mentor_contact_start, boundaries.mentor_contact_end, tz)
 
 
-def mentee_window(boundaries: Boundaries) -> Window:
-    return Window.parse(boundaries.mentee_contact_start, boundaries.mentee_contact_end, boundaries.mentee_tz)
+def mentee_window(boundaries: Boundaries, zones: Zones | None = None) -> Window:
+    tz = (zones or {}).get("mentee") or boundaries.mentee_tz
+    return Window.parse(boundaries.mentee_contact_start, boundaries.mentee_contact_end, tz)
 
 
-def member_windows(boundaries: Boundaries, role: str) -> tuple[Window, ...]:
-    """The windows of one member (``"mentor"`` or ``"mentee"``)."""
-    return (mentor_window(boundaries) if role == "mentor" else mentee_window(boundaries),)
+def default_window(tz: str | None) -> Window:
+    """Daytime hours in ``tz``, for a member who has not agreed contact hours yet."""
+    return Window.parse(DEFAULT_START, DEFAULT_END, tz)
 
 
-def pair_dm_windows(boundaries: Boundaries, around: datetime) -> tuple[Window, ...]:
+def member_windows(boundaries: Boundaries, role: str, zones: Zones | None = None) -> tuple[Window, ...]:
+    """The windows of one member (``"mentor"`` or ``"mentee"``), in the zone they are in now."""
+    return (mentor_window(boundaries, zones) if role == "mentor" else mentee_window(boundaries, zones),)
+
+
+def pair_dm_windows(boundaries: Boundaries, around: datetime, zones: Zones | None = None) -> tuple[Window, ...]:
     """The pair DM's windows: the hours both share, or the mentee's when they never overlap."""
-    mentor, mentee = mentor_window(boundaries), mentee_window(boundaries)
+    mentor, mentee = mentor_window(boundaries, zones), mentee_window(boundaries, zones)
     return (mentor, mentee) if overlap(mentor, mentee, around) else (mentee,)
 
 
-def addressed_windows(boundaries: Boundaries, role: str, around: datetime) -> tuple[Window, ...]:
+def addressed_windows(
+    boundaries: Boundaries, role: str, around: datetime, zones: Zones | None = None
+) -> tuple[Window, ...]:
     """Windows for a post into the pair DM addressed to one member: the hours both share, so the
     other member is not woken either; when they never overlap, the addressee's own hours."""
-    mentor, mentee = mentor_window(boundaries), mentee_window(boundaries)
+    mentor, mentee = mentor_window(boundaries, zones), mentee_window(boundaries, zones)
     if overlap(mentor, mentee, around):
         return (mentor, mentee)
-    return member_windows(boundaries, role)
+    return member_windows(boundaries, role, zones)
 
 
 def next_allowed_or_fallback(now: datetime, windows: Sequence[Window]) -> datetime:

@@ -1,15 +1,20 @@
-"""The cache of Slack users (as ``users.info`` describes them): reading it, and checking a time zone name."""
+"""The cache of Slack users (as ``users.info`` describes them): reading it, checking a time zone name,
+and each pair member's current zone for their contact hours (``current_zones``).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from storage.models import SlackUser
+from storage.models import Pair, SlackUser
 
 CACHE_FOR = timedelta(days=1)
+#: Contact hours follow where a member is now: their zone is refreshed this often (in bulk, by the tick).
+ZONE_FRESH_FOR = timedelta(hours=1)
 
 
 def valid_tz(name: str | None) -> str | None:
@@ -24,3 +29,48 @@ def valid_tz(name: str | None) -> str | None:
 
 def cached_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | None:
     return session.exec(select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)).first()
+
+
+def current_zones(session: Session, pair: Pair, *, agreed_at: datetime | None) -> dict[str, str]:
+    """The zone each member is in now, by role, from the cache (no Slack call), for reading their contact hours.
+
+    A member whose Slack zone changed after the boundaries were agreed (``agreed_at``) has moved or is
+    travelling: their Slack zone counts. Until then the zone they agreed stands (it defaulted to their
+    Slack zone, and may have been chosen on purpose); a member Slack gives no zone is left out.
+    """
+    rows = session.exec(
+        select(SlackUser).where(SlackUser.team_id == pair.team_id, col(SlackUser.user_id).in_(pair.members()))
+    ).all()
+    zones: dict[str, str] = {}
+    for row in rows:
+        tz, role = valid_tz(row.tz), pair.role_of(row.user_id)
+        moved = agreed_at is None or (row.tz_since is not None and row.tz_since > agreed_at)
+        if tz and role and moved:
+            zones[role] = tz
+    return zones
+
+
+def current_zone(session: Session, *, team_id: str, user_id: str) -> str | None:
+    """One person's current Slack time zone from the cache, or None."""
+    user = cached_user(session, team_id=team_id, user_id=user_id)
+    return valid_tz(user.tz) if user else None
+
+
+def stale_users(
+    session: Session, members: Iterable[tuple[str, str]], *, now: datetime, limit: int
+) -> list[tuple[str, str]]:
+    """Of ``members`` (team, user), those whose cached zone is older than ``ZONE_FRESH_FOR``, oldest first.
+
+    People never cached are left out: they are fetched when they first use the bot, and until then
+    the agreed zone (or the default) stands.
+    """
+    wanted = set(members)
+    if not wanted:
+        return []
+    teams = {team for team, _ in wanted}
+    rows = session.exec(
+        select(SlackUser)
+        .where(col(SlackUser.team_id).in_(teams), col(SlackUser.fetched_at) < now - ZONE_FRESH_FOR)
+        .order_by(col(SlackUser.fetched_at))
+    ).all()
+    return [(row.team_id, row.user_id) for row in rows if (row.team_id, row.user_id) in wanted][:limit]

@@ -14,6 +14,7 @@ from mentoring.deps import Deps
 from mentoring.outbox import enqueue
 from scheduler import alerts
 from scheduler.producers import Producer, default_producers
+from scheduler.zones import refresh_member_zones
 from slackapi.delivery import deliver_due
 from storage.db import session_scope
 
@@ -34,6 +35,7 @@ def tick(now: datetime, deps: Deps, producers: Sequence[Producer] | None = None)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     planned = 0
+    refresh_member_zones(deps, now)  # contact hours follow where members are now
     for producer in default_producers() if producers is None else producers:
         with session_scope(deps.engine) as session:
             planned += enqueue(session, producer(session, now, deps.settings), now=now)

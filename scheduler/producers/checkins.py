@@ -31,7 +31,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
     key = meeting_checkin_key(pair.id, latest.meeting_id)
     if outbox_row(session, key) is not None:
         return
-    windows = pair_dm_windows(boundaries, now, current_zones(session, pair))
+    windows = pair_dm_windows(boundaries, now, current_zones(session, pair, agreed_at=boundaries.agreed_at))
     due = next_allowed_or_fallback(latest.ends_at + CHECKIN_GRACE, windows)
     if due > now or not is_allowed(now, windows):
         return

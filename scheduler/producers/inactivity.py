@@ -14,6 +14,7 @@ from mentoring.inactivity import INACTIVE_AFTER, inactivity_streak
 from mentoring.meetings import sync_meetings
 from mentoring.outbox import PlannedPost
 from mentoring.settings import Settings
+from mentoring.users import current_zones
 from scheduler.producers.each_pair import for_each_pair
 from storage.models import Boundaries, Pair
 
@@ -28,7 +29,10 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
     if len(streak) < INACTIVE_AFTER or streak[0].meeting_id is None:
         return
     key = f"inactive:{pair.id}:{streak[0].meeting_id}"
-    if outbox_row(session, key) is not None or not is_allowed(now, pair_dm_windows(boundaries, now)):
+    if outbox_row(session, key) is not None:
+        return
+    zones = current_zones(session, pair, agreed_at=boundaries.agreed_at)
+    if not is_allowed(now, pair_dm_windows(boundaries, now, zones)):
         return
     text = (
         f":wave: <@{pair.mentee_id}> <@{pair.mentor_id}>, it's been {len(streak)} meetings since I last heard "

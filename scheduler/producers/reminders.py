@@ -15,6 +15,7 @@ from mentoring.meetings import sync_meetings
 from mentoring.outbox import PlannedPost
 from mentoring.reminders import REMINDER_LEAD, reminder_key
 from mentoring.settings import Settings
+from mentoring.users import current_zones
 from scheduler.producers.each_pair import for_each_pair
 from storage.models import Boundaries, Pair
 
@@ -27,7 +28,7 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
     """Reminders now due: the meeting has not started, its reminder time has come, and the DM's hours are open."""
     assert pair.id is not None  # scheduled pairs are stored rows
     slots = sync_meetings(session, pair, boundaries, now)
-    windows = pair_dm_windows(boundaries, now)
+    windows = pair_dm_windows(boundaries, now, current_zones(session, pair, agreed_at=boundaries.agreed_at))
     for slot in slots:
         if slot.skipped or slot.meeting_id is None or slot.scheduled_at <= now:
             continue

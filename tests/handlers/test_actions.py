@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from mentoring.followthrough import add_items, parse_item_line, split_lines
@@ -10,7 +12,16 @@ from storage.db import session_scope
 from storage.models import ActionStatus, Pair
 from tests.conftest import MENTEE, MENTOR, OTHER, RunningBot
 from tests.support.payloads import view_submission
-from tests.support.sessions import PAIR_DM, agree_boundaries, items, message_with_key, new_pair_id, rendered, utc
+from tests.support.sessions import (
+    PAIR_DM,
+    agree_boundaries,
+    dm_channel_of,
+    items,
+    message_with_key,
+    new_pair_id,
+    rendered,
+    utc,
+)
 from tests.support.slack_user import (
     db_snapshot,
     latest_view_call,
@@ -24,7 +35,8 @@ from tests.support.slack_user import (
 
 def with_items(bot: RunningBot, owner: str, *texts: str) -> int:
     pair_id = new_pair_id(bot.engine, mentor=MENTOR, mentee=MENTEE)
-    agree_boundaries(bot.engine, pair_id)
+    # Every other Thursday from 26 Nov: the weeks of 3 and 17 Dec have no meeting, so a weekly nudge.
+    agree_boundaries(bot.engine, pair_id, frequency="biweekly", first_meeting_on=date(2026, 11, 26))
     with session_scope(bot.engine) as session:
         pair = session.get(Pair, pair_id)
         assert pair is not None
@@ -68,12 +80,13 @@ def test_actions_from_outside_the_pair_is_refused(bot: RunningBot) -> None:
 
 def test_done_in_the_weekly_nudge_updates_that_message_in_place(bot: RunningBot) -> None:
     pair_id = with_items(bot, MENTEE, "Update CV", "Call Ana")
-    tick(utc(2026, 12, 3, 7, 0), bot.deps)  # Thursday 08:00 Berlin: the nudge
-    nudge = message_with_key(bot.fake, f"nudge:{pair_id}:{MENTEE}")
+    tick(utc(2026, 12, 3, 7, 0), bot.deps)  # Thursday 08:00 Berlin: the nudge, in the mentee's DM with the bot
+    dm = dm_channel_of(bot.fake, MENTEE) or ""
+    nudge = message_with_key(bot.fake, f"nudge:{pair_id}:{MENTEE}", dm)
     first = items(bot.engine, pair_id)[0]
-    press(bot, MENTEE, "item_done", str(first.id), nudge)
+    press(bot, MENTEE, "item_done", str(first.id), nudge, channel=dm)
     (update,) = bot.fake.wait_for_calls("chat.update")
-    assert update.args["ts"] == nudge["ts"] and update.args["channel"] == PAIR_DM
+    assert update.args["ts"] == nudge["ts"] and update.args["channel"] == dm
     assert "~Update CV~" in str(update.args["blocks"])
     done_buttons = [
         e["value"]
@@ -88,13 +101,13 @@ def test_done_in_the_weekly_nudge_updates_that_message_in_place(bot: RunningBot)
 
 def test_snooze_hides_an_item_from_next_weeks_nudge_for_a_week(bot: RunningBot) -> None:
     pair_id = with_items(bot, MENTEE, "Update CV", "Call Ana")
-    bot.deps.clock.set(utc(2026, 12, 3, 8, 0))  # type: ignore[attr-defined]
+    bot.deps.clock.set(utc(2026, 11, 26, 8, 0))  # type: ignore[attr-defined]
     second = items(bot.engine, pair_id)[1]
     press(bot, MENTEE, "item_snooze", str(second.id))
     bot.fake.wait_for_responses()
-    assert items(bot.engine, pair_id)[1].snoozed_until == utc(2026, 12, 10, 8, 0)
-    tick(utc(2026, 12, 10, 7, 0), bot.deps)  # still snoozed at 08:00 Berlin on the 10th
-    nudge = rendered(message_with_key(bot.fake, "nudge:"))
+    assert items(bot.engine, pair_id)[1].snoozed_until == utc(2026, 12, 3, 8, 0)
+    tick(utc(2026, 12, 3, 7, 0), bot.deps)  # still snoozed at 08:00 Berlin on the 3rd
+    nudge = rendered(message_with_key(bot.fake, "nudge:", dm_channel_of(bot.fake, MENTEE) or ""))
     assert "Update CV" in nudge and "Call Ana" not in nudge
 
 

@@ -164,7 +164,7 @@ def test_the_bots_own_messages_and_other_channels_messages_are_ignored(bot: Runn
     assert [c.method for c in bot.fake.calls()[calls:] if c.method.startswith("chat.")] == []
 
 
-def test_thread_reply_to_the_questions_and_the_weekly_nudge(bot: RunningBot) -> None:
+def test_thread_reply_to_the_questions_and_the_next_reminder(bot: RunningBot) -> None:
     pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     agreed = agree_through_the_ui(bot, pair)
     channel = pair.channel_id or ""
@@ -198,10 +198,12 @@ def test_thread_reply_to_the_questions_and_the_weekly_nudge(bot: RunningBot) -> 
     bot.settle()
     assert open_items_of(bot, pair.id or 0) == ["call Ana about the raise"]
 
-    # The next week's nudge (on the meeting weekday, within hours) lists the mentee's open step.
+    # The next week's reminder lists the mentee's open step; no separate nudge repeats it in the pair DM.
     seen = len(bot.fake.posts(channel))
-    nudge_at = start + timedelta(days=7) - timedelta(hours=7)  # Thursday 10:00 Berlin
-    tick(nudge_at, bot.deps)
-    tick(nudge_at, bot.deps)
-    nudges = [t for t in dm_texts(bot, channel, seen) if "call Ana about the raise" in t and f"<@{MENTEE}>" in t]
-    assert len(nudges) == 1, dm_texts(bot, channel, seen)
+    reminder_at = start + timedelta(days=7) - timedelta(minutes=55)
+    tick(start + timedelta(days=7) - timedelta(hours=7), bot.deps)  # Thursday 10:00 Berlin
+    tick(reminder_at, bot.deps)
+    tick(reminder_at, bot.deps)
+    listed = [t for t in dm_texts(bot, channel, seen) if "call Ana about the raise" in t]
+    assert len(listed) == 1, dm_texts(bot, channel, seen)
+    assert not [p for p in bot.fake.posts(channel) if "nudge:" in str(p.get("metadata"))]

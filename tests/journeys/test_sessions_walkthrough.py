@@ -23,6 +23,7 @@ from tests.support.sessions import (
     message_with_key,
     new_pair_id,
     posts_of,
+    private_posts_of,
     rendered,
     set_theme,
     utc,
@@ -173,32 +174,31 @@ def test_a_pair_walks_through_its_meetings(bot: RunningBot) -> None:
     assert "~Rewrite the summary~" in rendered(replaced)
     assert items(engine, pair_id)[0].status == ActionStatus.DONE
 
-    # --- Weekly nudge on the meeting weekday, at the start of each member's hours: only open items. ------
-    at(bot, 2026, 12, 10, 6, 59)  # 07:59 Berlin
+    # --- No weekly nudge in a week with a meeting: its reminder lists the open items instead. ----------
+    at(bot, 2026, 12, 10, 7, 0)  # 08:00 Berlin on the meeting weekday
     assert posts_of(fake, "nudge:") == []
-    at(bot, 2026, 12, 10, 7, 0)
-    nudges = {p["metadata"]["event_payload"]["delivery_key"].split(":")[2]: p for p in posts_of(fake, "nudge:")}
-    assert set(nudges) == {MENTEE, MENTOR}
-    mentee_nudge = rendered(nudges[MENTEE])
-    assert "Apply to two jobs" in mentee_nudge and "Read about system design" in mentee_nudge
-    assert "Rewrite the summary" not in mentee_nudge  # done
-    assert "intro to Ana" not in mentee_nudge  # the mentor's
+    assert private_posts_of(fake, MENTEE, "nudge:") == [] and private_posts_of(fake, MENTOR, "nudge:") == []
 
-    # Snooze one from the nudge: the nudge message changes in place.
-    nudge_message = message_with_key(fake, f"nudge:{pair_id}:{MENTEE}")
+    # Snooze one from /mentor actions: it leaves this week's reminder.
     snooze_id = str(mentee_items[2].id)
-    before = updates(bot)
-    press(bot, MENTEE, "item_snooze", snooze_id, nudge_message)
-    fake.wait_for(lambda f: len(f.calls("chat.update")) > before)
-    updated = fake.calls("chat.update")[-1].args
-    assert updated["ts"] == nudge_message["ts"]
-    assert "snoozed until" in str(updated["blocks"])
+    payload = block_action(
+        user_id=MENTEE,
+        action_id="item_snooze",
+        value=snooze_id,
+        channel_id=PAIR_DM,
+        response_url=fake.response_url("s"),
+    )
+    payload["container"]["is_ephemeral"] = True
+    payload.pop("message")
+    bot.slack.interactive(payload)
+    assert "snoozed until" in rendered(fake.wait_for_responses(2)[-1])
 
     # --- Meeting 2 is moved to Friday. -----------------------------------------------------------------
     at(bot, 2026, 12, 10, 15, 0)
     (_, reminder2) = posts_of(fake, "reminder:")
     assert "Meeting 2" in rendered(reminder2) and "Industry trends" in rendered(reminder2)
     assert "Apply to two jobs" in rendered(reminder2)  # open follow-through is listed
+    assert "Rewrite the summary" not in rendered(reminder2)  # done
     reminder2_message = message_with_key(fake, f"reminder:{pair_id}:2026-12-10")
     views = len(fake.state.views)
     press(bot, MENTOR, "meeting_move", button_value(reminder2, "meeting_move"), reminder2_message)

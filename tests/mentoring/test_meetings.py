@@ -26,6 +26,7 @@ from tests.support.sessions import (
     new_pair_id,
     outbox_keys,
     posts_of,
+    private_posts_of,
     rendered,
     set_theme,
     utc,
@@ -240,8 +241,9 @@ def test_pair_dm_posts_use_the_mentees_hours_when_they_share_none(deps: Deps, fa
     assert len(posts_of(fake_slack, "checkin:")) == 1
 
 
-def test_weekly_nudges_in_the_pair_dm_wait_for_the_hours_both_members_share(deps: Deps, fake_slack: FakeSlack) -> None:
-    pair_id = two_zones(deps.engine)
+def test_weekly_nudges_go_to_each_owner_alone_inside_their_own_hours(deps: Deps, fake_slack: FakeSlack) -> None:
+    # Every other Thursday from 26 Nov: 3 Dec is a week without a meeting, so the week of a nudge.
+    pair_id = two_zones(deps.engine, frequency="biweekly", first_meeting_on=date(2026, 11, 26))
     with session_scope(deps.engine) as session:
         pair = session.get(Pair, pair_id)
         assert pair is not None
@@ -251,19 +253,17 @@ def test_weekly_nudges_in_the_pair_dm_wait_for_the_hours_both_members_share(deps
             )
     assert len(items(deps.engine, pair_id)) == 2
     run(deps, 2026, 12, 2, 23, 30)  # Thursday 00:30 in Berlin: the nudge day has started, nobody's hours have
-    run(deps, 2026, 12, 3, 8, 0)  # 09:00 Berlin, but 03:00 in New York: the mentee would be woken
+    assert private_posts_of(fake_slack, MENTOR, "nudge:") == []
+    run(deps, 2026, 12, 3, 8, 0)  # 09:00 Berlin: the mentor's nudge; 03:00 in New York: not the mentee's
+    assert len(private_posts_of(fake_slack, MENTOR, "nudge:")) == 1
     run(deps, 2026, 12, 3, 13, 59)
+    assert private_posts_of(fake_slack, MENTEE, "nudge:") == []
+    run(deps, 2026, 12, 3, 14, 0)  # 09:00 New York
+    assert len(private_posts_of(fake_slack, MENTEE, "nudge:")) == 1
+    run(deps, 2026, 12, 4, 14, 0)  # the rest of the week: no repeat, and nothing in the pair DM
+    assert len(private_posts_of(fake_slack, MENTOR, "nudge:")) == 1
+    assert len(private_posts_of(fake_slack, MENTEE, "nudge:")) == 1
     assert posts_of(fake_slack, "nudge:") == []
-    run(deps, 2026, 12, 3, 14, 0)  # 09:00 New York, 15:00 Berlin: both are in their hours
-    owners = sorted(
-        p["metadata"]["event_payload"]["delivery_key"].split(":")[2] for p in posts_of(fake_slack, "nudge:")
-    )
-    assert owners == sorted([MENTOR, MENTEE])
-    run(deps, 2026, 12, 4, 14, 0)  # the rest of the week: no repeat
-    assert len(posts_of(fake_slack, "nudge:")) == 2
-
-
-# ---- catch-up after downtime ------------------------------------------------------------------------
 
 
 def test_after_ten_days_down_only_the_latest_missed_questions_are_posted(deps: Deps, fake_slack: FakeSlack) -> None:

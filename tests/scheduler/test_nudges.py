@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime
 
 from mentoring.deps import Deps
 from mentoring.followthrough import add_items, complete_item
@@ -11,17 +11,18 @@ from mentoring.meeting_changes import skip_meeting
 from scheduler.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, CheckInAnswer, Meeting, Pair
-from tests.conftest import MENTEE, MENTOR, RunningBot
+from tests.conftest import MENTEE, MENTOR
 from tests.support.fake_slack import FakeSlack
-from tests.support.sessions import agree_boundaries, checkins, items, meetings, new_pair_id, posts_of, rendered, utc
-from tests.support.slack_user import (
-    BOUNDARIES,
-    agree_through_the_ui,
-    dm_texts,
-    open_items_of,
-    pair_via_command,
-    started,
-    thread_reply,
+from tests.support.sessions import (
+    agree_boundaries,
+    checkins,
+    items,
+    meetings,
+    new_pair_id,
+    posts_of,
+    private_posts_of,
+    rendered,
+    utc,
 )
 
 
@@ -49,34 +50,74 @@ def test_no_nudge_when_nothing_is_open(deps: Deps, fake_slack: FakeSlack) -> Non
     assert posts_of(fake_slack, "nudge:") == []
 
 
-def test_the_nudge_comes_on_the_pairs_meeting_weekday_and_marks_overdue_items(
+def test_the_nudge_comes_privately_on_the_meeting_weekday_of_a_week_without_a_meeting(
     deps: Deps, fake_slack: FakeSlack
 ) -> None:
     pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
-    agree_boundaries(deps.engine, pair_id, weekday=1)  # Tuesdays
+    # Every other Tuesday from 24 Nov: 1 Dec is a week without a meeting.
+    agree_boundaries(deps.engine, pair_id, weekday=1, frequency="biweekly", first_meeting_on=date(2026, 11, 24))
     add(deps, pair_id, MENTEE, "Update CV", due_at=utc(2026, 11, 24, 16, 0), at=utc(2026, 11, 20))
     add(deps, pair_id, MENTEE, "Call Ana", due_at=utc(2026, 12, 8, 16, 0), at=utc(2026, 11, 20))
     run(deps, 2026, 11, 26, 7, 0)  # Thursday: not the pair's day
-    assert posts_of(fake_slack, "nudge:") == []
+    assert private_posts_of(fake_slack, MENTEE, "nudge:") == []
     run(deps, 2026, 12, 1, 7, 0)  # Tuesday 08:00 Berlin
-    (nudge,) = posts_of(fake_slack, "nudge:")
+    (nudge,) = private_posts_of(fake_slack, MENTEE, "nudge:")
     assert nudge["metadata"]["event_payload"]["delivery_key"] == f"nudge:{pair_id}:{MENTEE}:2026-W49"
     lines = [b["text"]["text"] for b in nudge["blocks"] if b.get("block_id", "").startswith("item_") and "text" in b]
     assert "overdue" in lines[0] and "Update CV" in lines[0]
     assert "overdue" not in lines[1] and "Call Ana" in lines[1]
     assert "1 overdue" in nudge["text"]
+    # The mentee's alone: nothing in the pair DM, nothing to the mentor (who has nothing open).
+    assert posts_of(fake_slack, "nudge:") == [] and private_posts_of(fake_slack, MENTOR, "nudge:") == []
+
+
+def test_no_nudge_in_a_week_whose_reminder_lists_the_items(deps: Deps, fake_slack: FakeSlack) -> None:
+    pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
+    agree_boundaries(deps.engine, pair_id)  # weekly, Thursdays 17:00 Berlin
+    add(deps, pair_id, MENTEE, "Update CV", at=utc(2026, 11, 30))
+    for day in (3, 10):
+        run(deps, 2026, 12, day, 7, 0)
+        run(deps, 2026, 12, day, 15, 0)
+    assert private_posts_of(fake_slack, MENTEE, "nudge:") == [] and posts_of(fake_slack, "nudge:") == []
+    reminders = posts_of(fake_slack, "reminder:")
+    assert len(reminders) == 2 and all("Update CV" in rendered(r) for r in reminders)
 
 
 def test_items_made_after_the_nudge_went_out_wait_for_next_week(deps: Deps, fake_slack: FakeSlack) -> None:
     pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
-    agree_boundaries(deps.engine, pair_id)
+    # Every other Thursday from 26 Nov: 3 and 17 Dec are weeks without a meeting.
+    agree_boundaries(deps.engine, pair_id, frequency="biweekly", first_meeting_on=date(2026, 11, 26))
     run(deps, 2026, 12, 3, 7, 0)  # nudge time, nothing open
-    add(deps, pair_id, MENTEE, "Update CV", at=utc(2026, 12, 3, 17, 30))  # answered after the meeting
+    add(deps, pair_id, MENTEE, "Update CV", at=utc(2026, 12, 3, 17, 30))
     run(deps, 2026, 12, 3, 17, 31)
     run(deps, 2026, 12, 4, 9, 0)
+    assert private_posts_of(fake_slack, MENTEE, "nudge:") == []
+    run(deps, 2026, 12, 17, 7, 0)
+    assert "Update CV" in rendered(private_posts_of(fake_slack, MENTEE, "nudge:")[0])
+
+
+def test_a_private_nudge_waits_for_its_owners_own_hours_only(deps: Deps, fake_slack: FakeSlack) -> None:
+    pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
+    # Mentor 08:00-20:00 Berlin (07-19 UTC); mentee 09:00-17:00 New York (14-22 UTC).
+    agree_boundaries(
+        deps.engine,
+        pair_id,
+        frequency="biweekly",
+        first_meeting_on=date(2026, 11, 26),
+        mentee_contact_start="09:00",
+        mentee_contact_end="17:00",
+        mentee_tz="America/New_York",
+    )
+    add(deps, pair_id, MENTEE, "call Ana", at=utc(2026, 12, 1))
+    add(deps, pair_id, MENTOR, "intro to Bo", at=utc(2026, 12, 1))
+    run(deps, 2026, 12, 3, 7, 5)  # 08:05 Berlin, 02:05 New York: the mentee is asleep, the mentor is not
+    assert "intro to Bo" in rendered(private_posts_of(fake_slack, MENTOR, "nudge:")[0])
+    assert private_posts_of(fake_slack, MENTEE, "nudge:") == []
+    run(deps, 2026, 12, 3, 14, 5)  # 09:05 New York
+    (nudge,) = private_posts_of(fake_slack, MENTEE, "nudge:")
+    assert "call Ana" in rendered(nudge) and "intro to Bo" not in rendered(nudge)
+    assert len(private_posts_of(fake_slack, MENTOR, "nudge:")) == 1
     assert posts_of(fake_slack, "nudge:") == []
-    run(deps, 2026, 12, 10, 7, 0)
-    assert "Update CV" in rendered(posts_of(fake_slack, "nudge:")[0])
 
 
 def _answer(deps: Deps, checkin_id: int, user: str, at: datetime) -> None:
@@ -125,30 +166,3 @@ def test_skipped_meetings_do_not_make_a_pair_inactive(deps: Deps, fake_slack: Fa
     assert posts_of(fake_slack, "inactive:") == []
     with session_scope(deps.engine) as session:
         assert inactive_pairs(session, utc(2027, 1, 2, 18, 0)) == []
-
-
-def test_a_nudge_in_the_pair_dm_waits_for_hours_both_members_share(bot: RunningBot) -> None:
-    pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
-    # Mentor 08:00-20:00 Berlin (07-19 UTC); mentee 09:00-17:00 New York (14-22 UTC): shared 14:00-19:00 UTC.
-    hours = dict(BOUNDARIES, mentee_contact_start="09:00", mentee_contact_end="17:00", mentee_tz="America/New_York")
-    agreed = agree_through_the_ui(bot, pair, hours)
-    channel = pair.channel_id or ""
-    start = datetime.combine(agreed.first_meeting_on, datetime.min.time(), tzinfo=UTC).replace(hour=16)  # type: ignore[arg-type]
-    tick(start + timedelta(minutes=75), bot.deps)
-    questions = next(
-        m for m in bot.fake.messages(channel) if "What was useful about our conversation today?" in m["text"]
-    )
-    for user, text, ts in (
-        (MENTEE, "next steps: call Ana", "1800002000.000100"),
-        (MENTOR, "next: intro to Bo", "1800002000.000200"),
-    ):
-        bot.slack.event(thread_reply(pair, user, text, questions["ts"], ts))
-    bot.fake.wait_for(lambda f: len(open_items_of(bot, pair.id or 0)) == 2)
-    bot.fake.wait_for(lambda f: any(p["text"].startswith("You both answered") for p in f.posts(channel)))
-    seen = len(bot.fake.posts(channel))
-    next_week = start + timedelta(days=7)
-    tick(next_week.replace(hour=7, minute=5), bot.deps)  # 08:05 Berlin, 02:05 New York: the mentee is asleep
-    assert not [t for t in dm_texts(bot, channel, seen) if "call Ana" in t or "intro to Bo" in t]
-    tick(next_week.replace(hour=14, minute=5), bot.deps)  # 15:05 Berlin, 09:05 New York
-    posted = dm_texts(bot, channel, seen)
-    assert [t for t in posted if "call Ana" in t] and [t for t in posted if "intro to Bo" in t], posted

@@ -161,6 +161,18 @@ def outbox_keys(engine: Engine) -> list[str]:
         return [row.delivery_key for row in session.exec(select(Outbox).order_by(Outbox.id))]
 
 
+def dm_channel_of(fake: FakeSlack, user_id: str) -> str | None:
+    """The bot's DM with one person, once the bot has opened it (``conversations.open``)."""
+    with fake._lock:
+        return next((ch for ch, users in fake.state.channels_opened.items() if users == [user_id]), None)
+
+
+def private_posts_of(fake: FakeSlack, user_id: str, kind_prefix: str) -> list[dict[str, Any]]:
+    """Posts into the bot's DM with ``user_id`` whose delivery key starts with ``kind_prefix``."""
+    channel = dm_channel_of(fake, user_id)
+    return posts_of(fake, kind_prefix, channel) if channel else []
+
+
 def posts_of(fake: FakeSlack, kind_prefix: str, channel: str = PAIR_DM) -> list[dict[str, Any]]:
     """Posts in the channel whose delivery key starts with ``kind_prefix`` (e.g. ``"reminder:"``)."""
     return [
