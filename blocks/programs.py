@@ -241,3 +241,11 @@ def farewell_text(pair: Pair, program: Program) -> str:
         "this pairing now. Thank you both, and all the best for what comes next! You can still reach each other "
         "here any time, and `/mentor export` gives you your data."
     )
+
+
+def shared_comment_text(program: Program, response: SurveyResponse) -> str:
+    """A closing-survey comment a member chose to share with the program lead."""
+    return (
+        f":speech_balloon: <@{response.user_id}> shared a closing-survey comment from "
+        f"*{escape_mrkdwn(program.name)}* with you: “{escape_mrkdwn(response.comment)}”"
+    )

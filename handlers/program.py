@@ -18,6 +18,7 @@ from blocks.programs import (
     answered_message,
     program_modal,
     program_saved_view,
+    shared_comment_text,
     survey_modal,
 )
 from handlers import payloads
@@ -136,7 +137,7 @@ def save_survey(body: dict[str, Any], view: dict[str, Any], client: WebClient, *
     checked = _checked_survey(deps, body, view)
     if isinstance(checked, dict):
         return
-    submission, _ = checked
+    submission, program = checked
     with session_scope(deps.engine) as session:
         pair = session.get(Pair, submission.pair.id) or submission.pair
         response = surveys.save_response(
@@ -151,6 +152,14 @@ def save_survey(body: dict[str, Any], view: dict[str, Any], client: WebClient, *
             other_answered=bool(others),
             both_continue=surveys.both_continue(session, pair),
             closes_on=programs.today_in(closes, deps.settings.default_tz) if closes else None,
+        )
+        surveys.share_with_lead(
+            session,
+            response=response,
+            program=program,
+            text=shared_comment_text(program, response),
+            now=deps.now(),
+            default_tz=deps.settings.default_tz,
         )
     if pair.channel_id:
         client.chat_postMessage(channel=pair.channel_id, text=text)

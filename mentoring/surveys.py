@@ -13,8 +13,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from mentoring.contact_hours import Window, next_allowed_or_fallback
+from mentoring.outbox import PlannedPost, enqueue
 from mentoring.problems import Problem
 from mentoring.programs import SURVEY_WINDOW, closing_key
+from mentoring.users import cached_user, valid_tz
 from storage.models import Outbox, Pair, Program, SurveyResponse
 
 COMMENT_MAX = 300
@@ -118,3 +121,29 @@ def both_continue(session: Session, pair: Pair) -> bool:
         return False
     chosen = {r.user_id for r in responses(session, pair.id) if r.continue_choice == "yes"}
     return set(pair.members()) <= chosen
+
+
+#: Daytime in the lead's own zone, when a shared comment may reach them.
+LEAD_HOURS = ("09:00", "18:00")
+SHARED_KIND = "survey_shared"
+
+
+def share_with_lead(
+    session: Session, *, response: SurveyResponse, program: Program, text: str, now: datetime, default_tz: str
+) -> bool:
+    """Send a comment the member chose to share to the program's lead (who created it), through the
+    outbox inside the lead's daytime; once per version of the answers. True when it was newly planned."""
+    if not (response.share_with_lead and response.comment) or response.id is None:
+        return False
+    lead = program.created_by
+    cached = cached_user(session, team_id=program.team_id, user_id=lead)
+    tz = (valid_tz(cached.tz) if cached else None) or default_tz
+    post = PlannedPost.to_person(
+        lead,
+        team_id=program.team_id,
+        key=f"survey-shared:{response.id}:{int(response.answered_at.timestamp())}",
+        kind=SHARED_KIND,
+        text=text,
+        not_before=next_allowed_or_fallback(now, (Window.parse(*LEAD_HOURS, tz),)),
+    )
+    return enqueue(session, [post], now=now) == 1

@@ -15,6 +15,7 @@ from mentoring.programs import NAME
 from storage.db import session_scope
 from storage.models import Outbox, Pair, PairStatus, Program, SurveyResponse
 from tests.conftest import ADMIN, MENTEE, MENTOR, RunningBot
+from tests.support.sessions import private_posts_of
 from tests.support.slack_user import (
     SECOND_MENTEE,
     all_pairs,
@@ -126,6 +127,12 @@ def test_a_program_from_creation_through_its_end_date(bot: RunningBot) -> None:
     assert rows[(continuing.id, MENTEE)].share_with_lead and rows[(continuing.id, MENTEE)].comment == "Loved it"
     assert rows[(continuing.id, MENTOR)].usefulness == 4 and not rows[(continuing.id, MENTOR)].share_with_lead
     assert rows[(ending.id, SECOND_MENTEE)].continue_choice == "no"
+
+    # The one comment shared with the lead reaches them, in their DM with the bot, once.
+    tick_at(bot, datetime(2026, 12, 15, 10, 30, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 15, 11, 0, tzinfo=UTC))
+    (shared,) = private_posts_of(bot.fake, ADMIN, "survey-shared:")
+    assert "Loved it" in shared["text"] and PROGRAM in shared["text"] and f"<@{MENTEE}>" in shared["text"]
 
     # The survey window closes 14 days after the closing message: the pair not continuing is ended gently.
     tick_at(bot, datetime(2026, 12, 29, 9, 0, tzinfo=UTC))
