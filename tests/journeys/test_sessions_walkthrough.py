@@ -221,7 +221,9 @@ def test_a_pair_walks_through_its_meetings(bot: RunningBot) -> None:
     assert len(posts_of(fake, "checkin:")) == 2
     second = message_with_key(fake, "checkin:")
     before = updates(bot)
-    bot.slack.event(mpim_message(user_id=MENTEE, channel_id=PAIR_DM, thread_ts=second["ts"], text="Finish the CV"))
+    # A prefixed line is an item at once (free text would only be offered to her as a next step).
+    reply = mpim_message(user_id=MENTEE, channel_id=PAIR_DM, thread_ts=second["ts"], text="next: Finish the CV")
+    bot.slack.event(reply)
     fake.wait_for(lambda f: len(f.calls("chat.update")) > before)
     assert any(i.text == "Finish the CV" and i.due_at == utc(2026, 12, 17, 16, 0) for i in items(engine, pair_id))
 
