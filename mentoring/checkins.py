@@ -423,6 +423,8 @@ def save_checkin(
     input (an unknown goal, a percent that is not a step) is an ``Invalid`` keyed by goal id and
     changes nothing.
     """
+    lock_pair(session, pair.id or 0)  # before reading: a *We didn't meet* at the same moment goes first or after
+    session.refresh(checkin)
     if is_closed(session, checkin):
         return CLOSED
     goals = {str(g.id): g for g in active_goals(session, pair.id or 0)}
