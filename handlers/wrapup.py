@@ -86,7 +86,6 @@ def wrapup(inv: Invocation, pair: Pair) -> None:
                 pair=pair,
                 key=key,
                 meeting_id=slot.meeting_id if slot else None,
-                with_relationship_questions=False,
                 now=now,
             )
             brief = checkin_brief(session, checkin=checkin, pair=pair, now=now)

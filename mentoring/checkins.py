@@ -149,7 +149,6 @@ def get_or_create_checkin(
     pair: Pair,
     key: str,
     meeting_id: int | None,
-    with_relationship_questions: bool,
     now: datetime,
 ) -> CheckIn:
     """The check-in with this delivery key, created if new (safe when two processes do it at once)."""
@@ -163,7 +162,7 @@ def get_or_create_checkin(
             pair_id=pair.id,
             meeting_id=meeting_id,
             delivery_key=key,
-            with_relationship_questions=with_relationship_questions,
+            with_relationship_questions=False,  # the column stays; every meeting now asks the same four
             channel_id=pair.channel_id,
             created_at=now,
         )

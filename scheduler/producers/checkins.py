@@ -40,7 +40,6 @@ def plan(session: Session, pair: Pair, boundaries: Boundaries, now: datetime) ->
         pair=pair,
         key=key,
         meeting_id=latest.meeting_id,
-        with_relationship_questions=latest.with_relationship_questions,
         now=now,
     )
     brief = checkin_brief(session, checkin=checkin, pair=pair, now=now)

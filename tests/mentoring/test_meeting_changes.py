@@ -30,7 +30,6 @@ def first_meeting_and_checkin(engine: Engine) -> tuple[int, int]:
             pair=pair,
             key=meeting_checkin_key(pair_id, slot.meeting_id),
             meeting_id=slot.meeting_id,
-            with_relationship_questions=False,
             now=AFTER_MEETING_1,
         )
         assert checkin.id is not None
