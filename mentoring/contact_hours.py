@@ -155,6 +155,12 @@ def default_window(tz: str | None) -> Window:
     return Window.parse(DEFAULT_START, DEFAULT_END, tz)
 
 
+def default_pair_windows(mentor_tz: str, mentee_tz: str, around: datetime) -> tuple[Window, ...]:
+    """Before any boundaries: daytime in both members' zones, or the mentee's when those never overlap."""
+    mentor, mentee = default_window(mentor_tz), default_window(mentee_tz)
+    return (mentor, mentee) if overlap(mentor, mentee, around) else (mentee,)
+
+
 def member_windows(boundaries: Boundaries, role: str, zones: Zones | None = None) -> tuple[Window, ...]:
     """The windows of one member (``"mentor"`` or ``"mentee"``), in the zone they are in now."""
     return (mentor_window(boundaries, zones) if role == "mentor" else mentee_window(boundaries, zones),)
