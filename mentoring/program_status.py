@@ -17,6 +17,7 @@ follow-through's ``carry_over`` last counted it).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,6 +43,8 @@ from storage.models import (
     PairStatus,
     Prework,
 )
+
+logger = logging.getLogger(__name__)
 
 #: An invitation nobody answered this long needs attention.
 INVITE_PENDING_DAYS = 3
@@ -259,12 +262,10 @@ def pair_statuses(
         number, next_at, streak = 0, None, 0
         boundaries = scheduled.get(pid)
         if boundaries is not None:
-            slots = pair_slots(session, pid, boundaries=boundaries, until=now + NEXT_MEETING_WITHIN)
-            started = [s for s in slots if not s.skipped and s.number is not None and s.scheduled_at <= now]
-            number = max((s.number or 0 for s in started), default=0)
-            upcoming = [s.scheduled_at for s in slots if not s.skipped and s.scheduled_at > now]
-            next_at = min(upcoming, default=None)
-            streak = len(inactivity_streak(session, pid, now, boundaries=boundaries))
+            try:
+                number, next_at, streak = _series(session, pid, boundaries, now)
+            except ValueError:  # unreadable boundaries (say, a bad time): the rest of the program still shows
+                logger.exception("could not read the meetings of pair %s", pid)
         stage = _stage(
             pair,
             prework=prework.get(pid, 0),
@@ -293,6 +294,15 @@ def pair_statuses(
             )
         )
     return sorted(states, key=lambda s: (not s.live, not s.needs_attention))
+
+
+def _series(session: Session, pair_id: int, boundaries: Boundaries, now: datetime) -> tuple[int, datetime | None, int]:
+    """The latest meeting started, the next one, and how many meetings in a row were quiet."""
+    slots = pair_slots(session, pair_id, boundaries=boundaries, until=now + NEXT_MEETING_WITHIN)
+    started = [s for s in slots if not s.skipped and s.number is not None and s.scheduled_at <= now]
+    number = max((s.number or 0 for s in started), default=0)
+    next_at = min((s.scheduled_at for s in slots if not s.skipped and s.scheduled_at > now), default=None)
+    return number, next_at, len(inactivity_streak(session, pair_id, now, boundaries=boundaries))
 
 
 def _stage(pair: Pair, *, prework: int, proposed: bool, agreed: bool, goals: int, started: int, quiet: bool) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from mentoring.program_status import Attention, Stage, pair_statuses, program_counts
 from storage.db import session_scope
-from storage.models import ActionItem, ActionStatus, Pair, PairStatus, Program
+from storage.models import ActionItem, ActionStatus, Boundaries, Pair, PairStatus, Program
 from tests.support.fake_slack import TEAM_ID
 from tests.support.program import EXPECTED, PROGRAM_NOW, seed_program
 from tests.support.slack_user import add_pair, add_prework
@@ -121,3 +122,16 @@ def _item(pair_id: int, carried: int, status: str) -> ActionItem:
         carried_over=carried,
         created_at=PROGRAM_NOW - timedelta(days=20),
     )
+
+
+def test_a_pair_with_unreadable_boundaries_is_still_listed_and_does_not_hide_the_others(engine: Engine) -> None:
+    ids = seed_program(engine)
+    with session_scope(engine) as session:
+        broken = session.exec(select(Boundaries).where(Boundaries.pair_id == ids["meetings"])).one()
+        broken.start_time = "25:00"
+        session.add(broken)
+    with session_scope(engine) as session:
+        states = {s.pair.id: s for s in pair_statuses(session, team_id=TEAM_ID, now=PROGRAM_NOW)}
+    assert len(states) == len(EXPECTED)
+    assert states[ids["meetings"]].next_meeting is None
+    assert states[ids["quiet"]].stage == Stage.QUIET
