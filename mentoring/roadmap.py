@@ -131,6 +131,7 @@ def _items(session: Session, pair_id: int) -> list[RoadmapItem]:
 
 def saved_themes(session: Session, pair_id: int) -> dict[int, str]:
     """Every theme set (by the pair, or suggested from a check-in answer), by meeting number."""
+    suggest_from_focus(session, pair_id)
     return {item.meeting_number: item.theme for item in _items(session, pair_id) if item.theme}
 
 
