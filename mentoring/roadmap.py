@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mentoring.goals import Invalid, active_goals, invalid
 from mentoring.meetings import meeting_dates, pair_slots
-from storage.models import CheckIn, CheckInAnswer, Meeting, Pair, RoadmapItem
+from storage.models import CheckIn, CheckInAnswer, Meeting, Pair, RoadmapItem, table_of
 
 #: Suggested themes (editable); meeting 1 is for getting to know each other and the pre-work.
 DEFAULT_THEMES = (
@@ -97,23 +99,23 @@ def suggest_from_focus(session: Session, pair_id: int) -> RoadmapItem | None:
         number += 1
     if number > MAX_MEETING_NUMBER:
         return None
-    item = RoadmapItem(
-        team_id=pair.team_id,
-        pair_id=pair_id,
-        meeting_number=number,
-        theme=theme,
-        updated_by=author,
-        updated_at=answers[author].updated_at,
-        suggested_by=author,
-        source_checkin_id=checkin.id,
+    # Two processes may suggest at once: the second insert does nothing (no savepoint, safe on SQLite too).
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(table_of(RoadmapItem))
+        .values(
+            team_id=pair.team_id,
+            pair_id=pair_id,
+            meeting_number=number,
+            theme=theme,
+            updated_by=author,
+            updated_at=answers[author].updated_at,
+            suggested_by=author,
+            source_checkin_id=checkin.id,
+        )
+        .on_conflict_do_nothing(index_elements=["pair_id", "meeting_number"])
     )
-    try:
-        with session.begin_nested():
-            session.add(item)
-            session.flush()
-    except IntegrityError:  # the same suggestion was stored a moment ago
-        return None
-    return item
+    return _item(session, pair_id, number)
 
 
 def suggested_theme(meeting_number: int) -> str:
