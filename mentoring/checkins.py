@@ -392,7 +392,7 @@ class AnswerForm:
 def answer_form(session: Session, *, checkin: CheckIn, pair: Pair, user_id: str, now: datetime) -> AnswerForm:
     assert checkin.id is not None
     meeting = session.get(Meeting, checkin.meeting_id) if checkin.meeting_id is not None else None
-    mine = [i for i in open_items(session, pair.id or 0, owner_id=user_id) if i.checkin_id != checkin.id]
+    mine = [i for i in open_items(session, pair.id or 0, owner_id=user_id, now=now) if i.checkin_id != checkin.id]
     return AnswerForm(
         checkin_id=checkin.id,
         number=(meeting.number or None) if meeting is not None else None,
