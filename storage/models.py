@@ -473,3 +473,17 @@ class SurveyResponse(SQLModel, table=True):
     comment: str = Field(default="", sa_column=_text())
     share_with_lead: bool = Field(default=False)
     answered_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class WorkspaceRole(SQLModel, table=True):
+    """Whether a Slack user is an admin or owner of their workspace (``users.info``), cached: in OAuth mode
+    they lead the program too (the lead's Home, the weekly digest)."""
+
+    __tablename__ = "workspace_role"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_workspace_role_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    is_admin: bool = Field(default=False)
+    fetched_at: datetime = Field(sa_column=_ts(nullable=False))
