@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from blocks.format import slack_date
 from blocks.home import (
@@ -33,22 +32,20 @@ from mentoring.home import HomeFilter, home_summary, plan_lead_nudge, program_pa
 from mentoring.outbox import enqueue
 from mentoring.pairs import end_pair, pair_for_member
 from mentoring.problems import Problem
+from slackapi.roles import is_workspace_admin
 from storage.db import session_scope
 
 REFUSED = "The program view and its buttons are for program admins only, so nothing was changed."
 
 
-def is_lead(deps: Deps, client: WebClient, *, user_id: str) -> bool:
+def is_lead(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -> bool:
     """A program admin: listed in ``MENTOR_ADMINS``, or (with OAuth) an admin or owner of the workspace."""
     if deps.settings.is_admin(user_id):
         return True
     if not deps.settings.oauth_enabled or not user_id:
         return False
-    try:
-        info = client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return False
-    return bool(info.get("is_admin") or info.get("is_owner"))
+    with session_scope(deps.engine) as session:
+        return is_workspace_admin(session, client, team_id=team_id, user_id=user_id, now=deps.now())
 
 
 def publish(
@@ -79,8 +76,9 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], client: WebClient,
     if event.get("tab", "home") != "home":
         return
     user_id = payloads.user_id(body)
-    lead = is_lead(deps, client, user_id=user_id)
-    publish(deps, client, team_id=payloads.team_id(body), user_id=user_id, lead=lead)
+    team_id = payloads.team_id(body)
+    lead = is_lead(deps, client, team_id=team_id, user_id=user_id)
+    publish(deps, client, team_id=team_id, user_id=user_id, lead=lead)
 
 
 def _shown(body: dict[str, Any]) -> tuple[str, int, object]:
@@ -94,7 +92,7 @@ def lead_press(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps)
     """Any button of the program section: refused for non-admins, else done and the Home redrawn."""
     ack()
     user_id, team_id = payloads.user_id(body), payloads.team_id(body)
-    if not is_lead(deps, client, user_id=user_id):
+    if not is_lead(deps, client, team_id=team_id, user_id=user_id):
         publish(deps, client, team_id=team_id, user_id=user_id, lead=False, notice=REFUSED)
         return
     action = str((body.get("actions") or [{}])[0].get("action_id") or "")

@@ -1,4 +1,4 @@
-"""The lead's weekly digest: a DM to each program admin, once per ISO week, inside their working hours.
+"""The lead's weekly digest: a DM to each program lead (``mentoring.leads``), once per ISO week, in their working hours.
 
 It lists the pairs that need attention (``mentoring.program_status``), the posts that could not be delivered
 in the last seven days and why, and the pairs that started in the last seven days. When no pair needs
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from mentoring.leads import program_leads
 from mentoring.outbox import DELIVERY_ALERT_KIND, PlannedPost, reason_in_words, undelivered
 from mentoring.program_status import PairState, needing_attention, pair_statuses
 from mentoring.settings import Settings
@@ -78,13 +79,11 @@ def digest_text(session: Session, *, team_id: str, now: datetime) -> str | None:
 
 def produce(session: Session, now: datetime, settings: Settings) -> Iterator[PlannedPost]:
     """One digest per admin and workspace and ISO week, when it is a working hour for that admin."""
-    if not settings.admins:
-        return
     teams = sorted(set(session.exec(select(Pair.team_id).distinct())))
     for team_id in teams:
         text: str | None = None
         computed = False
-        for admin in sorted(settings.admins):
+        for admin in program_leads(session, settings, team_id=team_id):
             cached = cached_user(session, team_id=team_id, user_id=admin)
             tz = valid_tz(cached.tz if cached else None) or valid_tz(settings.default_tz) or "UTC"
             if not working_hours(now, tz):

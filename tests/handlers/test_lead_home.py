@@ -7,6 +7,7 @@ Slack refuses a view over 100 blocks or with an oversized text).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlmodel import select
@@ -20,11 +21,14 @@ from blocks.home import (
     LEAD_PREVIOUS_ACTION,
     LEAD_PROGRAM_ACTION,
 )
-from handlers.home import REFUSED
+from handlers.home import REFUSED, is_lead
+from mentoring.deps import Deps
+from mentoring.leads import program_leads
 from storage.db import session_scope
 from storage.models import Outbox, Pair, PairStatus, Program
-from tests.conftest import RunningBot
-from tests.support.fake_slack import TEAM_ID, validate_view
+from tests.conftest import OTHER, RunningBot
+from tests.support.clock import FakeClock
+from tests.support.fake_slack import TEAM_ID, FakeSlack, validate_view
 from tests.support.program import EXPECTED, PROGRAM_NOW, seed_program
 from tests.support.slack_user import ADMIN, MENTEE, MENTOR, add_pair, home_buttons, open_home, press_on_home
 
@@ -225,3 +229,21 @@ def test_the_program_select_shows_one_programs_pairs_and_counts(bot: RunningBot)
     }
     everyone = press_on_home(bot, ADMIN, attention, LEAD_PROGRAM_ACTION, "all")
     assert "*9* live pairs" in text_of(everyone)
+
+
+def test_with_oauth_a_workspace_admin_leads_too_and_slack_is_asked_once_a_day(
+    deps: Deps, fake_slack: FakeSlack, clock: FakeClock
+) -> None:
+    fake_slack.state.users[OTHER]["is_owner"] = True
+    oauth = replace(deps, settings=replace(deps.settings, slack_client_id="1.2", slack_client_secret="secret"))
+    assert is_lead(oauth, deps.client, team_id=TEAM_ID, user_id=OTHER)
+    assert not is_lead(oauth, deps.client, team_id=TEAM_ID, user_id=MENTOR)
+    assert is_lead(oauth, deps.client, team_id=TEAM_ID, user_id=OTHER)
+    assert [c.args["user"] for c in fake_slack.calls("users.info")] == [OTHER, MENTOR]  # cached for a day
+    clock.advance(days=1, seconds=1)
+    assert is_lead(oauth, deps.client, team_id=TEAM_ID, user_id=OTHER)
+    assert len(fake_slack.calls("users.info")) == 3
+    assert not is_lead(deps, deps.client, team_id=TEAM_ID, user_id=OTHER)  # without OAuth: MENTOR_ADMINS only
+    with session_scope(deps.engine) as session:
+        assert program_leads(session, oauth.settings, team_id=TEAM_ID) == sorted([ADMIN, OTHER])  # the digest's
+        assert program_leads(session, deps.settings, team_id=TEAM_ID) == [ADMIN]
