@@ -31,6 +31,15 @@ def parse_rating(value: object) -> int | Problem | None:
     return score if LOWEST <= score <= HIGHEST else BAD_RATING
 
 
+def rating_of(session: Session, *, checkin_id: int | None, user_id: str) -> int | None:
+    """``user_id``'s own rating of a check-in (to pre-fill their modal), if they gave one."""
+    if checkin_id is None:
+        return None
+    return session.exec(
+        select(CheckInRating.score).where(CheckInRating.checkin_id == checkin_id, CheckInRating.user_id == user_id)
+    ).first()
+
+
 def record_rating(
     session: Session, *, checkin: CheckIn, user_id: str, score: int | None, now: datetime
 ) -> CheckInRating | None:

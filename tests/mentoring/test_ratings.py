@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from mentoring.problems import Problem
-from mentoring.ratings import average_rating, parse_rating, record_rating
+from mentoring.ratings import average_rating, parse_rating, rating_of, record_rating
 from storage.db import session_scope
 from storage.models import CheckIn, CheckInRating
 from tests.support.sessions import new_pair_id, utc
@@ -36,6 +36,8 @@ def test_a_rating_is_stored_changed_and_removed_per_member(engine: Engine) -> No
     with session_scope(engine) as session:
         scores = {r.user_id: r.score for r in session.exec(select(CheckInRating))}
         assert scores == {MENTEE: 5, MENTOR: 2}
+        assert rating_of(session, checkin_id=checkin_id, user_id=MENTEE) == 5
+        assert rating_of(session, checkin_id=checkin_id, user_id="U0NOBODY") is None
         assert average_rating(session, [pair_id]) == (3.5, 2)
         checkin = session.get(CheckIn, checkin_id)
         assert checkin is not None
