@@ -88,14 +88,13 @@ def _shown(body: dict[str, Any]) -> tuple[str, int, object]:
     return str(shown.get("f") or HomeFilter.ALL), page if isinstance(page, int) else 0, shown.get("p")
 
 
-def lead_press(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps) -> None:
+def lead_press(ack: Ack, body: dict[str, Any], client: WebClient, *, deps: Deps, action: str) -> None:
     """Any button of the program section: refused for non-admins, else done and the Home redrawn."""
     ack()
     user_id, team_id = payloads.user_id(body), payloads.team_id(body)
     if not is_lead(deps, client, team_id=team_id, user_id=user_id):
         publish(deps, client, team_id=team_id, user_id=user_id, lead=False, notice=REFUSED)
         return
-    action = str((body.get("actions") or [{}])[0].get("action_id") or "")
     value = payloads.action_value(body) or ""
     filter, page, program_id = _shown(body)
     notice = None
@@ -162,4 +161,4 @@ def register(app: App, deps: Deps) -> None:
         LEAD_PREVIOUS_ACTION,
         LEAD_PROGRAM_ACTION,
     ):
-        app.action(action_id)(partial(lead_press, deps=deps))
+        app.action(action_id)(partial(lead_press, deps=deps, action=action_id))
