@@ -20,8 +20,8 @@ SIX_STEPS = (
     "*2. Clear boundaries* — agree how often, when and where you meet, and how to reach each other.\n"
     "*3. SMART goals* — Specific, Measurable, Achievable, Relevant, Time-bound (`/mentor goals`).\n"
     "*4. A roadmap* — a theme for each meeting (`/mentor roadmap`).\n"
-    "*5. Follow-through* — commit to next steps; I'll nudge weekly about open ones (`/mentor actions`).\n"
-    "*6. Check in* — after every meeting I'll ask three short questions right here."
+    "*5. Follow-through* — commit to next steps; I'll remind each of you of your open ones (`/mentor actions`).\n"
+    "*6. Check in* — after every meeting I'll ask four short questions right here (the last one optional)."
 )
 
 

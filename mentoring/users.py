@@ -36,7 +36,8 @@ def current_zones(session: Session, pair: Pair, *, agreed_at: datetime | None) -
 
     A member whose Slack zone changed after the boundaries were agreed (``agreed_at``) has moved or is
     travelling: their Slack zone counts. Until then the zone they agreed stands (it defaulted to their
-    Slack zone, and may have been chosen on purpose); a member Slack gives no zone is left out.
+    Slack zone, and may have been chosen on purpose); a member Slack gives no zone is left out. With
+    nothing agreed yet (``agreed_at`` None) the Slack zone is all there is.
     """
     rows = session.exec(
         select(SlackUser).where(SlackUser.team_id == pair.team_id, col(SlackUser.user_id).in_(pair.members()))
@@ -44,7 +45,7 @@ def current_zones(session: Session, pair: Pair, *, agreed_at: datetime | None) -
     zones: dict[str, str] = {}
     for row in rows:
         tz, role = valid_tz(row.tz), pair.role_of(row.user_id)
-        moved = agreed_at is None or (row.tz_since is not None and row.tz_since > agreed_at)
+        moved = agreed_at is None or (row.tz_since is not None and row.tz_since >= agreed_at)
         if tz and role and moved:
             zones[role] = tz
     return zones
@@ -59,18 +60,16 @@ def current_zone(session: Session, *, team_id: str, user_id: str) -> str | None:
 def stale_users(
     session: Session, members: Iterable[tuple[str, str]], *, now: datetime, limit: int
 ) -> list[tuple[str, str]]:
-    """Of ``members`` (team, user), those whose cached zone is older than ``ZONE_FRESH_FOR``, oldest first.
-
-    People never cached are left out: they are fetched when they first use the bot, and until then
-    the agreed zone (or the default) stands.
-    """
+    """Of ``members`` (team, user), those never cached first, then those whose cached zone is older than
+    ``ZONE_FRESH_FOR``, oldest first; at most ``limit``."""
     wanted = set(members)
     if not wanted:
         return []
     teams = {team for team, _ in wanted}
     rows = session.exec(
-        select(SlackUser)
-        .where(col(SlackUser.team_id).in_(teams), col(SlackUser.fetched_at) < now - ZONE_FRESH_FOR)
-        .order_by(col(SlackUser.fetched_at))
+        select(SlackUser).where(col(SlackUser.team_id).in_(teams)).order_by(col(SlackUser.fetched_at))
     ).all()
-    return [(row.team_id, row.user_id) for row in rows if (row.team_id, row.user_id) in wanted][:limit]
+    cached = {(row.team_id, row.user_id) for row in rows}
+    never = sorted(wanted - cached)
+    stale = [(row.team_id, row.user_id) for row in rows if row.fetched_at < now - ZONE_FRESH_FOR]
+    return [*never, *[key for key in stale if key in wanted]][:limit]

@@ -66,8 +66,8 @@ def _filled(user: SlackUser, info: dict[str, Any], now: datetime) -> SlackUser:
     user.real_name = str(profile.get("real_name") or info.get("real_name") or "")[:255]
     user.email = (profile.get("email") or None) and str(profile["email"])[:320]
     tz = valid_tz(info.get("tz"))
-    if tz != user.tz or user.tz_since is None:
-        user.tz_since = now  # first seen, or moved
+    if user.tz is not None and tz != user.tz:
+        user.tz_since = now  # moved (or travelling) since we last looked
     user.tz = tz
     user.is_bot = bool(info.get("is_bot"))
     user.fetched_at = now

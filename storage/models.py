@@ -41,7 +41,7 @@ class SlackUser(SQLModel, table=True):
     real_name: str = Field(default="", max_length=255)
     email: str | None = Field(default=None, max_length=320)
     tz: str | None = Field(default=None, max_length=64)
-    #: When the cache first saw ``tz`` (a move shows as a later date): contact hours follow a move.
+    #: When the cache saw ``tz`` change (a move or travel); None while it never changed. Contact hours follow it.
     tz_since: datetime | None = Field(default=None, sa_column=_ts())
     is_bot: bool = Field(default=False)
     fetched_at: datetime = Field(sa_column=_ts(nullable=False))

@@ -51,14 +51,16 @@ def test_a_member_without_prework_hears_once_two_days_after_accepting_in_their_o
         add_prework(session, pair, MENTOR, wants="a mentee", brings="ten years", expects="honesty")
     run(deps, utc(2026, 12, 3, 9, 0))  # not yet two days
     assert private_posts_of(fake_slack, MENTEE, "onboarding:") == []
-    run(deps, utc(2026, 12, 3, 10, 0))
+    run(deps, utc(2026, 12, 3, 13, 0))  # two days, but 08:00 in New York (Slack's zone for the mentee)
+    assert private_posts_of(fake_slack, MENTEE, "onboarding:") == []
+    run(deps, utc(2026, 12, 3, 14, 0))
     (nudge,) = private_posts_of(fake_slack, MENTEE, "onboarding:")
     assert nudge["metadata"]["event_payload"]["delivery_key"] == prework_key(pair_id, MENTEE)
     assert "/mentor prework" in nudge["text"] and f"<@{MENTOR}>" in nudge["text"]
     assert private_posts_of(fake_slack, MENTOR, "onboarding:") == []  # wrote theirs
     assert posts_of(fake_slack, "onboarding:") == []  # nothing in the pair DM
-    run(deps, utc(2026, 12, 4, 10, 0))
-    run(deps, utc(2026, 12, 6, 10, 0))
+    run(deps, utc(2026, 12, 4, 14, 0))
+    run(deps, utc(2026, 12, 6, 15, 0))
     assert len(private_posts_of(fake_slack, MENTEE, "onboarding:")) == 1  # once only
 
 
@@ -76,14 +78,16 @@ def test_a_pair_without_agreed_boundaries_hears_once_a_week_after_accepting_in_t
     deps: Deps, fake_slack: FakeSlack
 ) -> None:
     pair_id = accepted_pair(deps)
-    run(deps, utc(2026, 12, 8, 9, 0))
+    run(deps, utc(2026, 12, 8, 9, 0))  # not yet a week
     assert posts_of(fake_slack, "onboarding:") == []
-    run(deps, utc(2026, 12, 8, 10, 0))
+    run(deps, utc(2026, 12, 8, 13, 0))  # 14:00 in Berlin, but 08:00 in New York
+    assert posts_of(fake_slack, "onboarding:") == []
+    run(deps, utc(2026, 12, 8, 14, 0))  # both in daytime
     (nudge,) = posts_of(fake_slack, "onboarding:")
     assert nudge["metadata"]["event_payload"]["delivery_key"] == boundaries_key(pair_id)
     assert "/mentor boundaries" in nudge["text"] and f"<@{MENTOR}>" in nudge["text"] and f"<@{MENTEE}>" in nudge["text"]
-    run(deps, utc(2026, 12, 9, 10, 0))
-    run(deps, utc(2026, 12, 15, 10, 0))
+    run(deps, utc(2026, 12, 9, 14, 0))
+    run(deps, utc(2026, 12, 15, 15, 0))
     assert len(posts_of(fake_slack, "onboarding:")) == 1
 
 
@@ -94,7 +98,7 @@ def test_a_waiting_proposal_gets_the_other_member_asked_to_look_at_it(deps: Deps
         for row in session.exec(select(Boundaries)):
             row.status, row.agreed_by, row.agreed_at, row.proposed_by = BoundariesStatus.PROPOSED, None, None, MENTOR
             session.add(row)
-    run(deps, utc(2026, 12, 8, 10, 0))
+    run(deps, utc(2026, 12, 8, 14, 0))
     (nudge,) = posts_of(fake_slack, "onboarding:")
     assert f"<@{MENTEE}>, <@{MENTOR}> proposed" in nudge["text"]
 
@@ -108,11 +112,11 @@ def test_a_pair_that_has_done_its_set_up_hears_nothing(deps: Deps, fake_slack: F
         for user in (MENTOR, MENTEE):
             add_prework(session, pair, user, wants="growth", brings="stories", expects="honesty")
     for day in (3, 8, 12):
-        run(deps, utc(2026, 12, day, 10, 0))
+        run(deps, utc(2026, 12, day, 15, 0))
     assert [p for p in fake_slack.posts() if "onboarding:" in str(p.get("metadata"))] == []
 
 
 def test_pairs_paired_before_this_feature_are_left_alone(deps: Deps, fake_slack: FakeSlack) -> None:
     new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)  # active, no accepted_at recorded
-    run(deps, utc(2026, 12, 8, 10, 0))
+    run(deps, utc(2026, 12, 8, 15, 0))
     assert [p for p in fake_slack.posts() if "onboarding:" in str(p.get("metadata"))] == []
