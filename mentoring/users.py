@@ -60,8 +60,9 @@ def current_zone(session: Session, *, team_id: str, user_id: str) -> str | None:
 def stale_users(
     session: Session, members: Iterable[tuple[str, str]], *, now: datetime, limit: int
 ) -> list[tuple[str, str]]:
-    """Of ``members`` (team, user), those never cached first, then those whose cached zone is older than
-    ``ZONE_FRESH_FOR``, oldest first; at most ``limit``."""
+    """Of ``members`` (team, user), those whose cached zone is older than ``ZONE_FRESH_FOR`` (oldest first),
+    then those never cached; at most ``limit``. Stale ones go first: someone Slack does not know (and
+    so is never cached) must not keep everybody else's zone from being refreshed."""
     wanted = set(members)
     if not wanted:
         return []
@@ -72,4 +73,4 @@ def stale_users(
     cached = {(row.team_id, row.user_id) for row in rows}
     never = sorted(wanted - cached)
     stale = [(row.team_id, row.user_id) for row in rows if row.fetched_at < now - ZONE_FRESH_FOR]
-    return [*never, *[key for key in stale if key in wanted]][:limit]
+    return [*[key for key in stale if key in wanted], *never][:limit]
