@@ -66,6 +66,7 @@ RULES: dict[str, Rule] = {
         typed=("display_name", "real_name", "email", "tz"),
         delete_owned=True,
     ),
+    "workspace_role": Rule(owners=("user_id",), delete_owned=True),  # a cached is-admin flag, nothing typed
     "program": Rule(kept={"name": "the program's name, given by an admin", "team_id": "workspace"}),
     "pair": Rule(kept={"channel_id": _SLACK_IDS, "welcome_ts": _SLACK_IDS, "status": "a state, not words"}),
     "outbox": Rule(
