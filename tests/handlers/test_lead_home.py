@@ -247,3 +247,20 @@ def test_with_oauth_a_workspace_admin_leads_too_and_slack_is_asked_once_a_day(
     with session_scope(deps.engine) as session:
         assert program_leads(session, oauth.settings, team_id=TEAM_ID) == sorted([ADMIN, OTHER])  # the digest's
         assert program_leads(session, deps.settings, team_id=TEAM_ID) == [ADMIN]
+
+
+def test_garbled_or_foreign_presses_by_an_admin_change_nothing_and_say_why(bot: RunningBot) -> None:
+    at_program_now(bot)
+    with session_scope(bot.engine) as session:
+        foreign = add_pair(session, team_id="T0ELSEWHERE", channel="G0ELSE")
+        foreign_id = foreign.id
+    home = open_home(bot, ADMIN)
+    for action, value in ((LEAD_NUDGE_ACTION, "abc"), (LEAD_END_ACTION, str(foreign_id)), (LEAD_NUDGE_ACTION, "")):
+        answer = press_on_home(bot, ADMIN, home, action, value)
+        assert "I couldn't find that pair" in text_of(answer), (action, value)
+    odd = press_on_home(bot, ADMIN, dict(home, private_metadata="{not json"), LEAD_NEXT_ACTION, "-3")
+    assert "The program" in text_of(odd)
+    with session_scope(bot.engine) as session:
+        pair = session.get(Pair, foreign_id)
+        assert pair is not None and pair.status == PairStatus.ACTIVE
+        assert not list(session.exec(select(Outbox)))
