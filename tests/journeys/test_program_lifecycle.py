@@ -82,12 +82,13 @@ def test_a_program_from_creation_through_its_end_date(bot: RunningBot) -> None:
     ending = started(bot, pair_via_command(bot, MENTOR, SECOND_MENTEE))
     assert {p.program_id for p in all_pairs(bot)} == {program.id}
 
-    # Nothing before the end date, nothing at night on it; then one closing message per pair.
+    # Nothing before the end date, nothing at night on it; then one closing message per pair, in the daytime
+    # both members share in their Slack zones (Berlin and New York: 14:00-17:00 UTC).
     tick_at(bot, datetime(2026, 12, 14, 12, 0, tzinfo=UTC))
     tick_at(bot, datetime(2026, 12, 15, 6, 0, tzinfo=UTC))
     assert closing_posts(bot, continuing) == [] and closing_posts(bot, ending) == []
-    tick_at(bot, datetime(2026, 12, 15, 9, 30, tzinfo=UTC))
-    tick_at(bot, datetime(2026, 12, 15, 10, 0, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 15, 14, 30, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
     for pair in (continuing, ending):
         (closing,) = closing_posts(bot, pair)
         assert PROGRAM in closing["text"] and "Tue 29 Dec 2026" in closing["text"]
@@ -129,16 +130,16 @@ def test_a_program_from_creation_through_its_end_date(bot: RunningBot) -> None:
     assert rows[(ending.id, SECOND_MENTEE)].continue_choice == "no"
 
     # The one comment shared with the lead reaches them, in their DM with the bot, once.
-    tick_at(bot, datetime(2026, 12, 15, 10, 30, tzinfo=UTC))
-    tick_at(bot, datetime(2026, 12, 15, 11, 0, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 15, 15, 30, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 15, 16, 0, tzinfo=UTC))
     (shared,) = private_posts_of(bot.fake, ADMIN, "survey-shared:")
     assert "Loved it" in shared["text"] and PROGRAM in shared["text"] and f"<@{MENTEE}>" in shared["text"]
 
     # The survey window closes 14 days after the closing message: the pair not continuing is ended gently.
-    tick_at(bot, datetime(2026, 12, 29, 9, 0, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 29, 14, 0, tzinfo=UTC))
     assert stored_pair(bot, ending).status == PairStatus.ACTIVE
-    tick_at(bot, datetime(2026, 12, 29, 10, 0, tzinfo=UTC))
-    tick_at(bot, datetime(2026, 12, 30, 10, 0, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 29, 15, 0, tzinfo=UTC))
+    tick_at(bot, datetime(2026, 12, 30, 15, 0, tzinfo=UTC))
     assert stored_pair(bot, ending).status == PairStatus.ENDED
     farewells = [p for p in bot.fake.posts(ending.channel_id) if "closing this pairing" in p["text"]]
     assert len(farewells) == 1 and PROGRAM in farewells[0]["text"]
