@@ -11,10 +11,13 @@ from blocks.common import (
     actions,
     button,
     context,
+    divider,
     header,
     input_block,
     modal,
+    option,
     picker_element,
+    plain,
     section,
     select_element,
     text_element,
@@ -22,7 +25,15 @@ from blocks.common import (
 from blocks.format import escape_mrkdwn, slack_date
 from blocks.limits import SECTION_TEXT_MAX, clip
 from blocks.metadata import encode
-from mentoring.boundaries import MAX_DURATION, MIN_DURATION, OPTIONAL, TEXT_LIMITS, weekday_name
+from mentoring.boundaries import (
+    MAX_DURATION,
+    MIN_DURATION,
+    OPTIONAL,
+    TEXT_LIMITS,
+    ZONE_FIELDS,
+    canonical_zone,
+    weekday_name,
+)
 from mentoring.meeting_series import FREQUENCIES, WEEKDAYS
 from storage.models import Boundaries, Pair
 
@@ -39,6 +50,126 @@ FREQUENCY_LABELS = {
 }
 MULTILINE = frozenset({"mentor_role", "mentee_role", "expectations", "scope_in", "scope_out", "notes"})
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+#: The time zones offered in the form (most used first by region); the members' own and agreed zones are added.
+COMMON_ZONES: dict[str, tuple[str, ...]] = {
+    "Americas": (
+        "America/Anchorage",
+        "America/Argentina/Buenos_Aires",
+        "America/Bogota",
+        "America/Caracas",
+        "America/Chicago",
+        "America/Denver",
+        "America/Edmonton",
+        "America/Halifax",
+        "America/Havana",
+        "America/Guatemala",
+        "America/La_Paz",
+        "America/Lima",
+        "America/Los_Angeles",
+        "America/Mexico_City",
+        "America/Montevideo",
+        "America/New_York",
+        "America/Panama",
+        "America/Phoenix",
+        "America/Puerto_Rico",
+        "America/Santiago",
+        "America/Santo_Domingo",
+        "America/Sao_Paulo",
+        "America/St_Johns",
+        "America/Toronto",
+        "America/Vancouver",
+        "America/Winnipeg",
+        "Pacific/Honolulu",
+    ),
+    "Europe": (
+        "Atlantic/Reykjavik",
+        "Europe/Amsterdam",
+        "Europe/Athens",
+        "Europe/Belgrade",
+        "Europe/Berlin",
+        "Europe/Brussels",
+        "Europe/Bucharest",
+        "Europe/Budapest",
+        "Europe/Copenhagen",
+        "Europe/Dublin",
+        "Europe/Helsinki",
+        "Europe/Istanbul",
+        "Europe/Kyiv",
+        "Europe/Lisbon",
+        "Europe/London",
+        "Europe/Madrid",
+        "Europe/Moscow",
+        "Europe/Oslo",
+        "Europe/Paris",
+        "Europe/Prague",
+        "Europe/Rome",
+        "Europe/Sofia",
+        "Europe/Stockholm",
+        "Europe/Vienna",
+        "Europe/Warsaw",
+        "Europe/Zurich",
+    ),
+    "Africa": (
+        "Africa/Accra",
+        "Africa/Addis_Ababa",
+        "Africa/Algiers",
+        "Africa/Cairo",
+        "Africa/Casablanca",
+        "Africa/Dar_es_Salaam",
+        "Africa/Johannesburg",
+        "Africa/Kampala",
+        "Africa/Kinshasa",
+        "Africa/Lagos",
+        "Africa/Nairobi",
+        "Africa/Tunis",
+    ),
+    "Asia and Middle East": (
+        "Asia/Almaty",
+        "Asia/Baghdad",
+        "Asia/Bangkok",
+        "Asia/Colombo",
+        "Asia/Dhaka",
+        "Asia/Dubai",
+        "Asia/Ho_Chi_Minh",
+        "Asia/Hong_Kong",
+        "Asia/Jakarta",
+        "Asia/Jerusalem",
+        "Asia/Karachi",
+        "Asia/Kathmandu",
+        "Asia/Kolkata",
+        "Asia/Kuala_Lumpur",
+        "Asia/Manila",
+        "Asia/Riyadh",
+        "Asia/Seoul",
+        "Asia/Shanghai",
+        "Asia/Singapore",
+        "Asia/Taipei",
+        "Asia/Tashkent",
+        "Asia/Tehran",
+        "Asia/Tokyo",
+        "Asia/Yangon",
+    ),
+    "Oceania": (
+        "Australia/Adelaide",
+        "Australia/Brisbane",
+        "Australia/Perth",
+        "Australia/Sydney",
+        "Pacific/Auckland",
+        "Pacific/Fiji",
+        "Pacific/Guam",
+    ),
+    "Other": ("UTC",),
+}
+REGION_OF_AREA = {
+    "America": "Americas",
+    "Atlantic": "Europe",
+    "Europe": "Europe",
+    "Africa": "Africa",
+    "Asia": "Asia and Middle East",
+    "Indian": "Asia and Middle East",
+    "Australia": "Oceania",
+    "Pacific": "Oceania",
+}
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None) -> Block:
@@ -48,6 +179,42 @@ def _input(block_id: str, label: str, element: dict[str, Any], *, hint: str | No
 
 def _select(block_id: str, label: str, options: Sequence[tuple[str, str]], value: str | None) -> Block:
     return _input(block_id, label, select_element(block_id, list(options), initial=value))
+
+
+def zone_label(zone: str) -> str:
+    """``America/Argentina/Buenos_Aires`` → ``Buenos Aires (America/Argentina)``: the city first, to type ahead."""
+    area, _, city = zone.rpartition("/")
+    name = city.replace("_", " ")
+    return f"{name} ({area})" if area else name
+
+
+def zone_groups(extra: Sequence[str]) -> list[dict[str, Any]]:
+    """``option_groups`` of the common zones and the known ``extra`` ones, each once, by region and city."""
+    regions: dict[str, set[str]] = {region: set(zones) for region, zones in COMMON_ZONES.items()}
+    offered = set().union(*regions.values())
+    for value in extra:
+        zone = canonical_zone(value)
+        if zone is not None and zone not in offered:
+            region = REGION_OF_AREA.get(zone.partition("/")[0], "Other")
+            regions[region].add(zone)
+            offered.add(zone)
+    return [
+        {"label": plain(region), "options": [option(zone_label(z), z) for z in sorted(zones, key=zone_label)]}
+        for region, zones in regions.items()
+        if zones
+    ]
+
+
+def _zone(block_id: str, label: str, value: str | None, groups: list[dict[str, Any]], *, hint: str) -> Block:
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "placeholder": plain("Choose a time zone (type a city)"),
+        "option_groups": groups,
+    }
+    zone = canonical_zone(value or "")
+    if zone is not None:
+        element["initial_option"] = option(zone_label(zone), zone)
+    return _input(block_id, label, element, hint=hint)
 
 
 def _time(block_id: str, label: str, value: str | None) -> Block:
@@ -71,9 +238,19 @@ def _who(pair: Pair, viewer: str, role: str) -> str:
 
 
 def boundaries_modal(
-    pair: Pair, viewer: str, values: Mapping[str, str], *, intro: str, based_on: int | None = None
+    pair: Pair,
+    viewer: str,
+    values: Mapping[str, str],
+    *,
+    intro: str,
+    based_on: int | None = None,
+    extra_zones: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The boundaries form, pre-filled with ``values`` (a proposal to change, or sensible defaults)."""
+    """The boundaries form, pre-filled with ``values`` (a proposal to change, or sensible defaults).
+
+    Scheduling first (when, and when to reach each member, zones chosen from a list that always holds the
+    pre-filled zones and ``extra_zones``), then the optional details, filled in with defaults.
+    """
     duration: dict[str, Any] = {
         "type": "number_input",
         "is_decimal_allowed": False,
@@ -82,7 +259,8 @@ def boundaries_modal(
     }
     if values.get("duration_minutes"):
         duration["initial_value"] = values["duration_minutes"]
-    zone_hint = "An IANA time zone name, such as Europe/Berlin or America/New_York."
+    groups = zone_groups([*(values.get(field) or "" for field in ZONE_FIELDS), *extra_zones])
+    zone_hint = "Type a city to find it; your Slack time zone is chosen to start with."
     blocks: list[Block] = [
         section(intro),
         header("When you meet"),
@@ -90,12 +268,26 @@ def boundaries_modal(
         _select("weekday", "Day", [(str(i), day) for i, day in enumerate(WEEKDAYS)], values.get("weekday")),
         _time("start_time", "Start time", values.get("start_time")),
         _input("duration_minutes", "Length (minutes)", duration, hint=f"From {MIN_DURATION} to {MAX_DURATION}."),
-        _text(
+        _zone(
             "timezone",
             "Time zone of the start time",
             values.get("timezone"),
-            hint=zone_hint + " Each of you will see the dates in your own time.",
+            groups,
+            hint="Each of you will see the dates in your own time.",
         ),
+        header("When to reach each other"),
+    ]
+    for role in ("mentor", "mentee"):
+        who = _who(pair, viewer, role)
+        blocks += [
+            _time(f"{role}_contact_start", f"{who}: contact hours from", values.get(f"{role}_contact_start")),
+            _time(f"{role}_contact_end", f"{who}: contact hours until", values.get(f"{role}_contact_end")),
+            _zone(f"{role}_tz", f"{who}: time zone of those hours", values.get(f"{role}_tz"), groups, hint=zone_hint),
+        ]
+    blocks += [
+        divider(),
+        header("More details (optional)"),
+        context("Optional — defaults are filled in. Change anything you like, or leave it as it is."),
         _text(
             "location",
             "Where",
@@ -103,23 +295,12 @@ def boundaries_modal(
             hint="A video link (https://…) or a place.",
             placeholder="https://meet.example.com/abc or Café Central, 2nd floor",
         ),
-        header("How to reach each other"),
         _text(
             "contact_method",
             "Preferred contact method",
             values.get("contact_method"),
             placeholder="e.g. Slack, right here in our DM; phone only if urgent",
         ),
-    ]
-    for role in ("mentor", "mentee"):
-        who = _who(pair, viewer, role)
-        blocks += [
-            _time(f"{role}_contact_start", f"{who}: contact hours from", values.get(f"{role}_contact_start")),
-            _time(f"{role}_contact_end", f"{who}: contact hours until", values.get(f"{role}_contact_end")),
-            _text(f"{role}_tz", f"{who}: time zone of those hours", values.get(f"{role}_tz"), hint=zone_hint),
-        ]
-    blocks += [
-        header("Roles and scope"),
         _text("mentor_role", "Role of the mentor", values.get("mentor_role"), placeholder="e.g. listen, ask, share"),
         _text("mentee_role", "Role of the mentee", values.get("mentee_role"), placeholder="e.g. set the agenda"),
         _text("expectations", "What we expect of each other", values.get("expectations")),

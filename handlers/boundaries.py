@@ -58,24 +58,27 @@ def open_boundaries(
     default = deps.settings.default_tz
     with session_scope(deps.engine) as session:
         current = rules.current_boundaries(session, pair.id or 0)
+        agreed = rules.agreed_boundaries(session, pair.id or 0)
+
+    def zone(member: str) -> str:  # one short transaction per users.info look-up
+        with session_scope(deps.engine) as session:
+            return user_timezone(session, client, team_id=pair.team_id, user_id=member, now=now, default=default)
+
+    own_zone = zone(user_id)
     start_from = source or current
     if start_from is not None:
         values = rules.as_values(start_from)
     else:
-
-        def zone(member: str) -> str:  # one short transaction per users.info look-up
-            with session_scope(deps.engine) as session:
-                return user_timezone(session, client, team_id=pair.team_id, user_id=member, now=now, default=default)
-
-        values = rules.default_values(
-            timezone=zone(user_id), mentor_tz=zone(pair.mentor_id), mentee_tz=zone(pair.mentee_id)
-        )
+        values = rules.default_values(timezone=own_zone, mentor_tz=zone(pair.mentor_id), mentee_tz=zone(pair.mentee_id))
+    # The zone list always offers the member's own Slack zone and the zones agreed now.
+    agreed_zones = [agreed.timezone, agreed.mentor_tz, agreed.mentee_tz] if agreed is not None else []
     view = boundaries_modal(
         pair,
         user_id,
         values,
         intro=modal_intro(pair, user_id, current, source),
         based_on=source.id if source is not None else None,
+        extra_zones=[own_zone, *agreed_zones],
     )
     client.views_open(trigger_id=trigger_id, view=view)
 

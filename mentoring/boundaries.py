@@ -37,7 +37,18 @@ TEXT_LIMITS: dict[str, int] = {
     "scope_out": 1000,
     "notes": 1000,
 }
-OPTIONAL = frozenset({"scope_out", "notes"})
+#: The details a pair may leave as they are: these defaults are filled in, and an emptied field takes its default.
+DETAIL_DEFAULTS: dict[str, str] = {
+    "location": "Video call",
+    "contact_method": "Slack, in this DM",
+    "mentor_role": "Listen, ask questions, share experience",
+    "mentee_role": "Set the agenda, follow through on next steps",
+    "expectations": "We both come prepared and say early if we can't make a meeting",
+    "scope_in": "The mentee's goals",
+    "scope_out": "",
+    "notes": "",
+}
+OPTIONAL = frozenset(DETAIL_DEFAULTS)
 MIN_DURATION = 15
 MAX_DURATION = 240
 TIME_FIELDS = ("start_time", "mentor_contact_start", "mentor_contact_end", "mentee_contact_start", "mentee_contact_end")
@@ -48,6 +59,7 @@ MISSING = {
     "frequency": "Please choose how often you meet.",
     "weekday": "Please choose a day.",
     **{field: "Please pick a time." for field in TIME_FIELDS},
+    **{field: "Please choose a time zone." for field in ZONE_FIELDS},
 }
 URL_LIKE = re.compile(r"^([a-z][a-z0-9+.-]*:/|www\.)|^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 HOSTNAME = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$|^localhost$", re.IGNORECASE)
@@ -121,6 +133,8 @@ def validate_boundaries(raw: Mapping[str, object]) -> BoundariesIn | FieldErrors
     """Check every field of a proposal; errors are keyed by field name and say what to fix."""
     errors: FieldErrors = {}
     text = {field: _stripped(raw.get(field)) for field in FIELDS}
+    for field, default in DETAIL_DEFAULTS.items():
+        text[field] = text[field] or default
 
     for field in FIELDS:
         if not text[field] and field not in OPTIONAL:
@@ -143,7 +157,7 @@ def validate_boundaries(raw: Mapping[str, object]) -> BoundariesIn | FieldErrors
         if text[field] and field not in errors:
             zone = canonical_zone(text[field])
             if zone is None:
-                errors[field] = "That's not a time zone I know. Use a name like Europe/Berlin or America/New_York."
+                errors[field] = "That's not a time zone I know. Please choose one from the list."
             else:
                 text[field] = zone
     for side in ("mentor", "mentee"):
@@ -175,8 +189,9 @@ def as_values(boundaries: Boundaries | BoundariesIn) -> dict[str, str]:
 
 
 def default_values(*, timezone: str, mentor_tz: str, mentee_tz: str) -> dict[str, str]:
-    """What a first proposal starts from: everyone's own zone, office-hours contact times, an hour."""
+    """What a first proposal starts from: everyone's own zone, office-hours contact times, an hour, the details."""
     return {
+        **DETAIL_DEFAULTS,
         "duration_minutes": "60",
         "timezone": timezone,
         "mentor_contact_start": "09:00",

@@ -50,24 +50,90 @@ def action_ids(blocks: list[dict[str, Any]]) -> list[str]:
     return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
+def zone_of(field: dict[str, Any]) -> str:
+    return str(field["element"]["initial_option"]["value"])
+
+
+def offered(field: dict[str, Any]) -> list[str]:
+    return [o["value"] for g in field["element"]["option_groups"] for o in g["options"]]
+
+
+SCHEDULING = {
+    "frequency",
+    "weekday",
+    "start_time",
+    "duration_minutes",
+    "timezone",
+    *(f"{role}_{what}" for role in ("mentor", "mentee") for what in ("contact_start", "contact_end", "tz")),
+}
+
+
 def test_modal_defaults_to_each_members_own_slack_time_zone(bot: RunningBot) -> None:
     make_pair(bot.engine)
     view = open_modal(bot, MENTEE)
     fields = inputs_of(view)
-    assert fields["timezone"]["element"]["initial_value"] == "America/New_York"  # the submitter's zone
-    assert fields["mentor_tz"]["element"]["initial_value"] == "Europe/Berlin"
-    assert fields["mentee_tz"]["element"]["initial_value"] == "America/New_York"
+    assert zone_of(fields["timezone"]) == "America/New_York"  # the submitter's zone
+    assert zone_of(fields["mentor_tz"]) == "Europe/Berlin"
+    assert zone_of(fields["mentee_tz"]) == "America/New_York"
     assert fields["mentee_contact_start"]["label"]["text"].startswith("Mentee (you)")
     assert set(fields) == set(VALID)
     assert len(view["blocks"]) <= 100 and len(view["title"]["text"]) <= 24
 
 
+def test_zones_are_chosen_from_a_list_within_slacks_limits(bot: RunningBot) -> None:
+    make_pair(bot.engine)
+    fields = inputs_of(open_modal(bot, MENTEE))
+    for field in ("timezone", "mentor_tz", "mentee_tz"):
+        element = fields[field]["element"]
+        assert element["type"] == "static_select"
+        groups = element["option_groups"]
+        assert len(groups) <= 100 and all(0 < len(g["options"]) <= 100 for g in groups)
+        assert all(len(g["label"]["text"]) <= 75 for g in groups)
+        zones = offered(fields[field])
+        assert len(zones) == len(set(zones)) and {"UTC", "Asia/Tokyo", "Europe/London"} <= set(zones)
+        assert element["initial_option"] in [o for g in groups for o in g["options"]]
+
+
+def test_the_form_asks_to_schedule_first_and_fills_in_the_rest(bot: RunningBot) -> None:
+    pair = make_pair(bot.engine)
+    view = open_modal(bot, MENTOR)
+    blocks = view["blocks"]
+    divider = next(i for i, b in enumerate(blocks) if b["type"] == "divider")
+    before = {b["block_id"] for b in blocks[:divider] if b["type"] == "input"}
+    after = [b for b in blocks[divider:] if b["type"] == "input"]
+    assert before == SCHEDULING and all(
+        not blocks[i].get("optional") for i in range(divider) if blocks[i]["type"] == "input"
+    )
+    assert all(b["optional"] for b in after)
+    assert "Optional — defaults are filled in" in json.dumps(blocks[divider:], ensure_ascii=False)
+    details = {b["block_id"]: b["element"].get("initial_value") for b in after}
+    assert details["location"] == "Video call" and details["contact_method"] == "Slack, in this DM"
+    assert all(details[f] for f in ("mentor_role", "mentee_role", "expectations", "scope_in"))
+
+    # Only the scheduling answers given, the details emptied: the defaults are proposed.
+    scheduling_only = {field: VALID[field] for field in SCHEDULING}
+    pair_channel_posts = len(bot.fake.posts(CHANNEL))
+    assert submit(bot, MENTOR, view, scheduling_only) is None
+    row = wait_for_version(bot, pair, 1, BoundariesStatus.PROPOSED)
+    assert (row.location, row.contact_method) == ("Video call", "Slack, in this DM")
+    assert row.mentor_role and row.expectations and row.scope_in and row.notes == ""
+    assert len(bot.fake.posts(CHANNEL)) == pair_channel_posts + 1
+
+
+def test_a_members_own_zone_outside_the_common_list_is_offered_and_chosen(bot: RunningBot) -> None:
+    bot.fake.add_user("U0BOISE", name="bo", tz="America/Boise")
+    make_pair(bot.engine, mentee="U0BOISE")
+    fields = inputs_of(open_modal(bot, "U0BOISE"))
+    assert zone_of(fields["timezone"]) == "America/Boise" == zone_of(fields["mentee_tz"])
+    assert offered(fields["timezone"]).count("America/Boise") == 1
+
+
 def test_member_without_a_slack_time_zone_gets_the_configured_default(bot: RunningBot) -> None:
     make_pair(bot.engine, mentee=NO_TZ_USER)
     fields = inputs_of(open_modal(bot, NO_TZ_USER))
-    assert fields["timezone"]["element"]["initial_value"] == "Europe/Lisbon"
-    assert fields["mentee_tz"]["element"]["initial_value"] == "Europe/Lisbon"
-    assert fields["mentor_tz"]["element"]["initial_value"] == "Europe/Berlin"
+    assert zone_of(fields["timezone"]) == "Europe/Lisbon"
+    assert zone_of(fields["mentee_tz"]) == "Europe/Lisbon"
+    assert zone_of(fields["mentor_tz"]) == "Europe/Berlin"
 
 
 def test_proposal_change_and_agreement_end_to_end(bot: RunningBot) -> None:
@@ -221,7 +287,7 @@ def test_crafted_submission_naming_another_pair_changes_nothing(bot: RunningBot)
 # ---- validation over signed HTTP: each error names the field, and nothing is proposed ------------------
 
 CASES = [
-    ("empty required fields", {}, {f for f in VALID if f not in ("scope_out", "notes")}),
+    ("empty required fields", {}, SCHEDULING),
     (
         "text over its limit",
         {"expectations": "x" * 1501, "contact_method": "y" * 256},

@@ -45,8 +45,34 @@ def test_every_text_field_has_its_limit_in_one_place() -> None:
 
 def test_optional_fields_may_stay_empty_but_required_ones_may_not() -> None:
     assert isinstance(rules.validate_boundaries(dict(VALID, scope_out="", notes="  ")), rules.BoundariesIn)
-    errors = rules.validate_boundaries(dict(VALID, mentor_role="   ", frequency=None))
-    assert errors == {"mentor_role": "Please fill this in.", "frequency": "Please choose how often you meet."}
+    errors = rules.validate_boundaries(dict(VALID, mentee_tz="   ", frequency=None))
+    assert errors == {"mentee_tz": "Please choose a time zone.", "frequency": "Please choose how often you meet."}
+
+
+def test_emptied_details_take_their_sensible_defaults() -> None:
+    data = rules.validate_boundaries(dict(VALID, location="", contact_method=" ", mentor_role="", scope_in=None))
+    assert isinstance(data, rules.BoundariesIn)
+    assert (data.location, data.contact_method) == ("Video call", "Slack, in this DM")
+    assert (
+        data.mentor_role == rules.DETAIL_DEFAULTS["mentor_role"] and data.scope_in == rules.DETAIL_DEFAULTS["scope_in"]
+    )
+    assert data.expectations == VALID["expectations"]  # what was written stays
+
+
+def test_only_what_is_needed_to_schedule_is_required() -> None:
+    errors = rules.validate_boundaries({})
+    assert isinstance(errors, dict)
+    assert set(errors) == set(rules.FIELDS) - rules.OPTIONAL
+    assert {
+        "location",
+        "contact_method",
+        "mentor_role",
+        "mentee_role",
+        "expectations",
+        "scope_in",
+        "scope_out",
+        "notes",
+    } == rules.OPTIONAL
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,8 @@ def state_from_inputs(view: dict[str, Any], inputs: dict[str, Any]) -> dict[str,
     """``view.state.values`` as Slack builds it for the input blocks of ``view``.
 
     ``inputs`` maps block_id → the value: a str for plain_text_input / datepicker / timepicker /
-    static_select (option value) / radio_buttons, a list of str for multi selects and checkboxes.
+    static_select (option value, from ``options`` or ``option_groups``; a value not offered is sent as a
+    crafted ``selected_option``) / radio_buttons, a list of str for multi selects and checkboxes.
     Blocks not named are sent empty, as Slack does for untouched optional inputs.
     """
     values: dict[str, Any] = {}
@@ -118,6 +119,8 @@ def state_from_inputs(view: dict[str, Any], inputs: dict[str, Any]) -> dict[str,
         elif kind in ("static_select", "radio_buttons"):
             options = element.get("options") or [o for g in element.get("option_groups", []) for o in g["options"]]
             match = next((o for o in options if o["value"] == given), None)
+            if match is None and given:  # a crafted payload: a value the options don't offer
+                match = {"text": {"type": "plain_text", "text": given}, "value": given}
             state["selected_option"] = match
         elif kind in ("multi_static_select", "checkboxes"):
             options = element.get("options") or []
