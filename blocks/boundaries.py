@@ -260,7 +260,7 @@ def boundaries_modal(
     if values.get("duration_minutes"):
         duration["initial_value"] = values["duration_minutes"]
     groups = zone_groups([*(values.get(field) or "" for field in ZONE_FIELDS), *extra_zones])
-    zone_hint = "Type a city to find it; your Slack time zone is chosen to start with."
+    zone_hint = "Type a city to find another zone."
     blocks: list[Block] = [
         section(intro),
         header("When you meet"),
@@ -287,7 +287,7 @@ def boundaries_modal(
     blocks += [
         divider(),
         header("More details (optional)"),
-        context("Optional — defaults are filled in. Change anything you like, or leave it as it is."),
+        context("Optional — defaults are filled in. Change what you like; a field left empty keeps its default."),
         _text(
             "location",
             "Where",
@@ -434,8 +434,9 @@ def modal_intro(pair: Pair, viewer: str, current: Boundaries | None, source: Bou
         )
     if current is None:
         return (
-            "Propose how you'll work together. I'll post your proposal in your pair DM, where "
-            f"<@{other}> can agree or propose changes."
+            "Propose how you'll work together: when you meet and when to reach each of you is all that's "
+            f"needed; the details below are filled in. I'll post your proposal in your pair DM, where <@{other}> "
+            "can agree or propose changes."
         )
     if current.status == "proposed" and current.proposed_by == viewer:
         return f"You proposed version {current.version}; <@{other}> hasn't answered yet. Proposing again replaces it."
