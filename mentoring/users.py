@@ -34,10 +34,9 @@ def cached_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | 
 def current_zones(session: Session, pair: Pair, *, agreed_at: datetime | None) -> dict[str, str]:
     """The zone each member is in now, by role, from the cache (no Slack call), for reading their contact hours.
 
-    A member whose Slack zone changed after the boundaries were agreed (``agreed_at``) has moved or is
-    travelling: their Slack zone counts. Until then the zone they agreed stands (it defaulted to their
-    Slack zone, and may have been chosen on purpose); a member Slack gives no zone is left out. With
-    nothing agreed yet (``agreed_at`` None) the Slack zone is all there is.
+    Their current Slack time zone counts whenever Slack gives one (CONTRACT: hours are read "in the
+    time zone the member is in now"); a member Slack gives no zone is left out, so the zone agreed
+    in the boundaries stands for them. ``agreed_at`` is kept for callers; it no longer changes the answer.
     """
     rows = session.exec(
         select(SlackUser).where(SlackUser.team_id == pair.team_id, col(SlackUser.user_id).in_(pair.members()))
@@ -45,8 +44,7 @@ def current_zones(session: Session, pair: Pair, *, agreed_at: datetime | None) -
     zones: dict[str, str] = {}
     for row in rows:
         tz, role = valid_tz(row.tz), pair.role_of(row.user_id)
-        moved = agreed_at is None or (row.tz_since is not None and row.tz_since >= agreed_at)
-        if tz and role and moved:
+        if tz and role:
             zones[role] = tz
     return zones
 
