@@ -48,3 +48,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path) -> None:  
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     engine.dispose()
+
+
+def test_the_migrations_end_in_one_head() -> None:
+    """Branches made side by side are merged, so `alembic upgrade head` and every tool see one schema."""
+    assert len(head_revisions(make_engine("sqlite:///:memory:"))) == 1
