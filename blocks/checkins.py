@@ -25,6 +25,7 @@ from blocks.limits import clip
 from blocks.metadata import encode
 from mentoring.checkins import ANSWER_MAX, OPTIONAL, PROGRESS_STEPS, QUESTIONS, AnswerForm, CheckInBrief
 from mentoring.followthrough import split_lines
+from mentoring.ratings import HIGHEST, LOWEST, RATING_QUESTION
 from storage.models import ActionItem, CheckInAnswer, Goal, Pair
 
 ANSWER_CALLBACK = "checkin_answer_submit"
@@ -37,6 +38,8 @@ ACTIONS_BLOCK = "checkin_actions"
 STATUS_BLOCK = "checkin_status"
 #: The modal's checkboxes of the member's own open items (values: item ids).
 ITEMS_BLOCK = "done_items"
+#: The modal's private "How useful was this conversation?" select (1–5).
+RATING_BLOCK = "rating"
 #: The modal's progress select of a goal is ``goal_<id>``.
 GOAL_BLOCK_PREFIX = "goal_"
 #: Open items shown per member on the questions post (the rest: ``/mentor actions``).
@@ -153,7 +156,19 @@ def _goal_input(goal: Goal) -> Block:
     return input_block(goal_block_id(goal.id), label, element, hint=hint, optional=True)
 
 
-def answer_modal(*, form: AnswerForm, role: str | None) -> dict[str, Any]:
+def _rating_input(initial: int | None) -> Block:
+    words = {LOWEST: f"{LOWEST} – not useful", HIGHEST: f"{HIGHEST} – very useful"}
+    element = select_element(
+        ANSWER_ACTION,
+        [(str(n), words.get(n, str(n))) for n in range(LOWEST, HIGHEST + 1)],
+        initial=str(initial) if initial is not None else None,
+        placeholder="Rate it",
+    )
+    hint = "Optional and private: your program lead only sees averages over several people, never yours."
+    return input_block(RATING_BLOCK, RATING_QUESTION, element, hint=hint, optional=True)
+
+
+def answer_modal(*, form: AnswerForm, role: str | None, rating: int | None = None) -> dict[str, Any]:
     """The questions, the member's own open items to tick off, and a progress step for each active goal."""
     steps_hint = "One per line — each becomes a follow-through item, due at your next meeting."
     if role == "mentor":
@@ -180,6 +195,7 @@ def answer_modal(*, form: AnswerForm, role: str | None) -> dict[str, Any]:
     if form.items:
         blocks.append(_items_input(form.items, form.more_items))
     blocks.extend(_goal_input(goal) for goal in form.goals)
+    blocks.append(_rating_input(rating))
     return modal(
         "Closing questions",
         blocks,

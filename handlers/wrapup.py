@@ -17,6 +17,7 @@ from blocks.checkins import (
     GOAL_BLOCK_PREFIX,
     ITEMS_BLOCK,
     MISSED_ACTION,
+    RATING_BLOCK,
     answer_modal,
     checkin_brief_message,
     goal_block_id,
@@ -51,6 +52,7 @@ from mentoring.meeting_changes import mark_missed
 from mentoring.meetings import next_meeting, sync_meetings, wrapup_meeting
 from mentoring.outbox import PlannedPost, enqueue
 from mentoring.problems import NOT_IN_PAIR, Problem
+from mentoring.ratings import parse_rating, rating_of, record_rating
 from slackapi.delivery import deliver_due
 from storage.db import session_scope
 from storage.models import CheckIn, Meeting, Pair
@@ -187,7 +189,8 @@ def open_answer(ack: Ack, body: dict[str, Any], respond: Respond, client: WebCli
             inv.problem(CLOSED)
             return
         form = answer_form(session, checkin=checkin, pair=pair, user_id=inv.user_id, now=deps.now())
-        view = answer_modal(form=form, role=pair.role_of(inv.user_id))
+        rating = rating_of(session, checkin_id=checkin.id, user_id=inv.user_id)
+        view = answer_modal(form=form, role=pair.role_of(inv.user_id), rating=rating)
     client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
@@ -218,6 +221,10 @@ def save_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
     if too_long:  # Slack enforces max_length; only a crafted payload gets here, and it changes nothing
         ack(response_action="errors", errors=too_long)
         return
+    score = parse_rating(payloads.inputs(view, [RATING_BLOCK]).get(RATING_BLOCK))
+    if isinstance(score, Problem):  # only a crafted payload gets here
+        ack(response_action="errors", errors={RATING_BLOCK: score.message})
+        return
     now = deps.now()
     with session_scope(deps.engine) as session:
         checkin_id = payloads.metadata(view).get("c")
@@ -245,6 +252,8 @@ def save_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: We
             session.rollback()
             ack(response_action="errors", errors=_field_errors(outcome))
             return
+        if score is not None:  # private: stored apart from the answers, never posted
+            record_rating(session, checkin=checkin, user_id=inv.user_id, score=score, now=now)
         enqueue(session, answer_posts(session, pair=pair, checkin=checkin, outcome=outcome, now=now), now=now)
         saved_id = checkin.id or 0
     ack()

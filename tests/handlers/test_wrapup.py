@@ -231,7 +231,8 @@ def test_answering_the_questions_through_the_button_and_an_oversized_answer(bot:
     assert response.status == 200 and response.json()["response_action"] == "errors", response.text
     assert db_snapshot(bot) == before
     # An outsider submitting the same modal is refused.
-    good = {b["block_id"]: "Practise the pitch" for b in view["blocks"] if b["type"] == "input"}
+    typed = [b for b in view["blocks"] if b["type"] == "input" and b["element"]["type"] == "plain_text_input"]
+    good = {b["block_id"]: "Practise the pitch" for b in typed}
     response = bot.slack.interactive(view_submission(user_id=OTHER, view=view, inputs=good))
     assert response.status == 200 and response.json()["response_action"] == "errors", response.text
     bot.settle()
