@@ -17,6 +17,7 @@ from tests.support.sessions import (
     agree_boundaries,
     dm_channel_of,
     items,
+    lives_in,
     message_with_key,
     new_pair_id,
     rendered,
@@ -34,6 +35,7 @@ from tests.support.slack_user import (
 
 
 def with_items(bot: RunningBot, owner: str, *texts: str) -> int:
+    lives_in(bot.fake, MENTEE, "Europe/Berlin")  # the agreed hours are both members' 08–20 Berlin
     pair_id = new_pair_id(bot.engine, mentor=MENTOR, mentee=MENTEE)
     # Every other Thursday from 26 Nov: the weeks of 3 and 17 Dec have no meeting, so a weekly nudge.
     agree_boundaries(bot.engine, pair_id, frequency="biweekly", first_meeting_on=date(2026, 11, 26))

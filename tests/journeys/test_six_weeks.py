@@ -3,7 +3,8 @@
 Driven through signed requests, the fake Slack and the injected clock, hour by hour: the pair is made
 and accepted, the mentee is late with pre-work and the pair with boundaries (one getting-started nudge
 each), they meet on Thursdays, reply in the questions' threads the way people write, skip one week
-(that week's open items come as a private nudge), and the mentor moves to Tokyo half-way through.
+(that week's open items come as a private nudge), and the mentor moves to Tokyo half-way through
+(contact hours are read in each member's Slack zone: the mentee's New York, the mentor's Berlin, then Tokyo).
 
 Parts that depend on other parts of issue 11 still being finished are marked ``# depends on:``.
 """
@@ -132,16 +133,21 @@ def test_six_weekly_meetings_stay_within_the_pair_dms_budget(bot: RunningBot) ->
     moved_at = first + timedelta(weeks=2, days=1)  # set again when it happens
     for n in range(7):
         meeting_at = first + timedelta(weeks=n)
-        week.run(meeting_at - timedelta(days=6, hours=-1), meeting_at - timedelta(hours=11))
+        # Hourly, then every ten minutes on the meeting's day (UTC): the hours both share may be short (see below).
+        week.run(meeting_at - timedelta(days=6, hours=-1), meeting_at - timedelta(hours=16))
+        ten_minutes, close_by = timedelta(minutes=10), meeting_at - timedelta(hours=16, minutes=-10)
         if n == 4:  # the reminder's Skip this one, pressed as soon as it comes
-            week.run(meeting_at - timedelta(hours=10), meeting_at - timedelta(hours=5), step=timedelta(minutes=10))
+            # Mentor in Tokyo, mentee in New York: they share 08-10 Tokyo (18-20 New York, 23:00-01:00 UTC), so
+            # the reminder comes at the last shared moment before the usual hour: 00:50 UTC, 15 hours ahead.
+            week.run(close_by, meeting_at - timedelta(hours=15), step=ten_minutes)
             reminder = newest(bot, channel, "reminder:")
             assert reminder is not None and str(meeting_at.day) in json.dumps(reminder["metadata"])
             press_in_message(
                 bot, MENTEE, "meeting_skip", button_value(reminder, "meeting_skip"), channel=channel, ts=reminder["ts"]
             )
             bot.settle()
-        week.run(meeting_at - timedelta(hours=10), meeting_at + timedelta(hours=2), step=timedelta(minutes=10))
+            close_by = meeting_at - timedelta(hours=15) + ten_minutes
+        week.run(close_by, meeting_at + timedelta(hours=2), step=ten_minutes)
         week.run(meeting_at + timedelta(hours=3), meeting_at + timedelta(days=1))
         if n == 2:  # Friday after meeting 3: the mentor is in Tokyo now (Slack says so)
             fake.add_user(MENTOR, name="maria", tz="Asia/Tokyo")
@@ -174,12 +180,18 @@ def test_six_weekly_meetings_stay_within_the_pair_dms_budget(bot: RunningBot) ->
     keys = [key_of(p) for _, _, p in week.posted_at if key_of(p).startswith("onboarding:")]
     assert len(keys) == len(set(keys)) == 2, keys
 
-    # ---- Contact hours follow the mentor to Tokyo -----------------------------------------------------------
-    tokyo = ZoneInfo("Asia/Tokyo")
-    mentor_dm = dm_channel_of(fake, MENTOR)
+    # ---- Contact hours follow the mentor to Tokyo; the mentee's are read in New York, their Slack zone -------
+    # Both agreed 08:00-20:00 (in Berlin), read where each is now (CONTRACT): 08-20 Tokyo (23:00-11:00 UTC) and
+    # 08-20 New York (13:00-01:00 UTC) share 23:00-01:00 UTC, so the pair DM waits for both members' hours;
+    # what goes to one member alone, for that member's.
+    tokyo, new_york = ZoneInfo("Asia/Tokyo"), ZoneInfo("America/New_York")
+    mentor_dm, mentee_dm = dm_channel_of(fake, MENTOR), dm_channel_of(fake, MENTEE)
     after_move = [(at, ch, p) for at, ch, p in week.posted_at if at > moved_at + timedelta(hours=1)]
     assert [p for _, ch, p in after_move if ch == channel], "the weeks after the move posted nothing"
     scheduled = ("reminder:", "checkin:", "nudge:", "inactive:", "onboarding:")
     for at, ch, post in after_move:  # what the scheduler posts (answers to what a member just did come at once)
-        if ch in (channel, mentor_dm) and key_of(post).startswith(scheduled) and not post.get("thread_ts"):
-            assert 8 <= at.astimezone(tokyo).hour < 20, (key_of(post), at)
+        if key_of(post).startswith(scheduled) and not post.get("thread_ts"):
+            if ch in (channel, mentor_dm):
+                assert 8 <= at.astimezone(tokyo).hour < 20, (key_of(post), at)
+            if ch in (channel, mentee_dm):
+                assert 8 <= at.astimezone(new_york).hour < 20, (key_of(post), at)

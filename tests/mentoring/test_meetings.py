@@ -22,6 +22,7 @@ from tests.support.sessions import (
     PAIR_DM,
     agree_boundaries,
     items,
+    lives_in,
     meetings,
     new_pair_id,
     outbox_keys,
@@ -228,6 +229,8 @@ def test_a_reminder_outside_hours_goes_at_the_last_shared_moment_before(deps: De
 
 def test_pair_dm_posts_use_the_mentees_hours_when_they_share_none(deps: Deps, fake_slack: FakeSlack) -> None:
     # Mentee in Tokyo 18:00–22:00 (09:00–13:00 UTC), mentor in New York 09:00–17:00 (14:00–22:00 UTC).
+    lives_in(fake_slack, MENTOR, "America/New_York")
+    lives_in(fake_slack, MENTEE, "Asia/Tokyo")
     two_zones(
         deps.engine,
         mentor_tz="America/New_York",
@@ -268,6 +271,7 @@ def test_weekly_nudges_go_to_each_owner_alone_inside_their_own_hours(deps: Deps,
 
 
 def test_after_ten_days_down_only_the_latest_missed_questions_are_posted(deps: Deps, fake_slack: FakeSlack) -> None:
+    lives_in(fake_slack, MENTEE, "Europe/Berlin")  # both members' 08–20 Berlin hours are agreed
     pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
     agree_boundaries(deps.engine, pair_id)
     run(deps, 2026, 12, 2, 12, 0)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.conftest import MENTEE, MENTOR, RunningBot
-from tests.support.sessions import METHOD_QUESTIONS, agree_boundaries, new_pair_id, posts_of, rendered, utc
+from tests.support.sessions import (
+    METHOD_QUESTIONS,
+    agree_boundaries,
+    lives_in,
+    new_pair_id,
+    posts_of,
+    rendered,
+    utc,
+)
 from tests.support.slack_user import tick_at
 
 
@@ -28,6 +36,7 @@ def test_the_four_questions_come_verbatim_after_each_of_the_first_five_meetings(
 
 
 def test_questions_pushed_to_the_next_day_by_contact_hours_name_the_meetings_weekday(bot: RunningBot) -> None:
+    lives_in(bot.fake, MENTEE, "Europe/Berlin")  # both members live in Berlin
     pair_id = new_pair_id(bot.engine, mentor=MENTOR, mentee=MENTEE)
     # The meeting ends at 18:00 in Berlin, when both members' hours end too: the questions wait for Friday 08:00.
     agree_boundaries(bot.engine, pair_id, mentor_contact_end="18:00", mentee_contact_end="18:00")

@@ -17,6 +17,7 @@ from tests.support.sessions import (
     agree_boundaries,
     checkins,
     items,
+    lives_in,
     meetings,
     new_pair_id,
     posts_of,
@@ -53,6 +54,7 @@ def test_no_nudge_when_nothing_is_open(deps: Deps, fake_slack: FakeSlack) -> Non
 def test_the_nudge_comes_privately_on_the_meeting_weekday_of_a_week_without_a_meeting(
     deps: Deps, fake_slack: FakeSlack
 ) -> None:
+    lives_in(fake_slack, MENTEE, "Europe/Berlin")  # both members' 08–20 Berlin hours are agreed
     pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
     # Every other Tuesday from 24 Nov: 1 Dec is a week without a meeting.
     agree_boundaries(deps.engine, pair_id, weekday=1, frequency="biweekly", first_meeting_on=date(2026, 11, 24))
@@ -84,6 +86,7 @@ def test_no_nudge_in_a_week_whose_reminder_lists_the_items(deps: Deps, fake_slac
 
 
 def test_items_made_after_the_nudge_went_out_wait_for_next_week(deps: Deps, fake_slack: FakeSlack) -> None:
+    lives_in(fake_slack, MENTEE, "Europe/Berlin")  # both members' 08–20 Berlin hours are agreed
     pair_id = new_pair_id(deps.engine, mentor=MENTOR, mentee=MENTEE)
     # Every other Thursday from 26 Nov: 3 and 17 Dec are weeks without a meeting.
     agree_boundaries(deps.engine, pair_id, frequency="biweekly", first_meeting_on=date(2026, 11, 26))

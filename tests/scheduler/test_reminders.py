@@ -13,7 +13,7 @@ from storage.db import session_scope
 from storage.models import Pair, RoadmapItem
 from tests.conftest import MENTEE, MENTOR, RunningBot
 from tests.support.payloads import view_submission
-from tests.support.sessions import METHOD_QUESTIONS
+from tests.support.sessions import METHOD_QUESTIONS, lives_in
 from tests.support.slack_user import (
     BOUNDARIES,
     agree_through_the_ui,
@@ -75,6 +75,7 @@ def test_scheduler_posts_after_boundaries_agreed_in_slack(bot: RunningBot) -> No
 
 
 def test_contact_hours_hold_posts_until_the_next_allowed_time(bot: RunningBot) -> None:
+    lives_in(bot.fake, MENTEE, "Europe/Berlin")  # both members' 08–20 Berlin hours are agreed
     pair = started(bot, pair_via_command(bot, MENTOR, MENTEE))
     agree_through_the_ui(bot, pair)
     channel = pair.channel_id or ""

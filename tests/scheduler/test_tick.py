@@ -22,7 +22,7 @@ from storage.models import CheckIn, Meeting, Pair
 from tests.conftest import MENTEE, MENTOR, OTHER, make_settings
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import FakeSlack
-from tests.support.sessions import agree_boundaries, new_pair_id, utc
+from tests.support.sessions import agree_boundaries, lives_in, new_pair_id, utc
 from tests.support.slack_user import REPO, cli_env, run_cli
 
 #: Reminder and questions of meeting 1, then of meeting 2 (a weekly pair gets no separate nudge).
@@ -36,8 +36,12 @@ INSTANTS = (
 )
 
 
-def set_up_pairs(engine: Engine, count: int) -> None:
+def set_up_pairs(engine: Engine, fake: FakeSlack, count: int) -> None:
     people = [MENTOR, MENTEE, OTHER, "U0FOURTH", "U0FIFTH", "U0SIXTH"]
+    # Everyone lives in Berlin, where their 08–20 hours are agreed (the fake Slack knows no zone for the
+    # others: the agreed one stands for them).
+    for person in (MENTOR, MENTEE, OTHER):
+        lives_in(fake, person, "Europe/Berlin")
     for n in range(count):
         pair_id = new_pair_id(engine, mentor=people[n % 6], mentee=f"U0MENTEE{n}", channel_id=f"G0PAIR{n:04d}")
         agree_boundaries(engine, pair_id)
@@ -68,7 +72,7 @@ def expected_keys_per_pair() -> int:
 
 
 def test_tick_twice_at_every_instant_posts_each_thing_once(deps: Deps, fake_slack: FakeSlack) -> None:
-    set_up_pairs(deps.engine, 3)
+    set_up_pairs(deps.engine, fake_slack, 3)
     for instant in INSTANTS:
         first = tick(instant, deps)
         second = tick(instant, deps)
@@ -126,7 +130,7 @@ def test_two_processes_ticking_at_once_on_sqlite_post_each_thing_once(
 ) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("the PostgreSQL variant is below")
-    set_up_pairs(engine, 6)
+    set_up_pairs(engine, fake_slack, 6)
     _tick_concurrently(make_settings(fake_slack, database_url), database_url, INSTANTS)
     _assert_each_once(engine, fake_slack, 6)
     _no_errors_logged(caplog)
@@ -136,7 +140,7 @@ def test_two_processes_ticking_at_once_on_sqlite_post_each_thing_once(
 def test_three_processes_ticking_at_once_on_postgres_post_each_thing_once(
     pg_url: str, pg_engine: Engine, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    set_up_pairs(pg_engine, 12)
+    set_up_pairs(pg_engine, fake_slack, 12)
     _tick_concurrently(make_settings(fake_slack, pg_url), pg_url, INSTANTS, threads=3)
     _assert_each_once(pg_engine, fake_slack, 12)
     _no_errors_logged(caplog)

@@ -24,6 +24,7 @@ from storage.models import (
     OutboxStatus,
     Pair,
     RoadmapItem,
+    SlackUser,
 )
 from tests.support import slack_user
 from tests.support.fake_slack import TEAM_ID, FakeSlack
@@ -53,6 +54,22 @@ NINE_TO_FIVE_IN_TWO_ZONES = {
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+def lives_in(fake: FakeSlack, user_id: str, tz: str | None, *, engine: Engine | None = None) -> None:
+    """The fake Slack puts ``user_id`` in ``tz`` (None: Slack gives no zone), keeping their name and team.
+
+    Contact hours are read in the member's Slack zone whenever Slack gives one (CONTRACT), so a test whose
+    member lives where the agreed boundaries say makes Slack agree. Call it before the first tick or
+    agreement; with ``engine`` the zone already cached in the database (``slack_user``) is set as well.
+    """
+    known = fake.state.users.get(user_id, {})
+    fake.add_user(user_id, name=known.get("name"), tz=tz, team_id=known.get("team_id", TEAM_ID))
+    if engine is not None:
+        with session_scope(engine) as session:
+            for row in session.exec(select(SlackUser).where(SlackUser.user_id == user_id)):
+                row.tz = tz
+                session.add(row)
 
 
 def new_pair_id(engine: Engine, *, mentor: str, mentee: str, channel_id: str = PAIR_DM, **fields: Any) -> int:
