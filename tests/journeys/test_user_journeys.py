@@ -507,7 +507,7 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     report = command(bot, "report", ADMIN, "C0GENERAL")
     figures = rendered(report)
     assert report["response_type"] == "ephemeral"
-    assert "*Pairs*\\n1 active" in figures and "*Meetings held*\\n2 (1 skipped)" in figures
+    assert "*Pairs*\\n1 active" in figures and "*Meetings held*\\n2 of 2 scheduled (0 missed · 1 skipped)" in figures
     assert "*Goals met*\\n1 of 2" in figures and "50% (3 of 6 answers)" in figures
     assert "1 active pair," in report["text"]
     assert "slide" not in figures and "presenting" not in figures
