@@ -19,14 +19,14 @@ from scheduler.tick import tick
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.fake_slack import VALID_TOKEN, FakeSlack
-from tests.support.sessions import agree_boundaries, make_pair, utc
+from tests.support.sessions import agree_boundaries, new_pair_id, utc
 
 
 def run(pairs: int, url: str) -> list[tuple[str, float, int]]:
     engine = make_engine(url)
     upgrade(engine)
     for n in range(pairs):
-        pair_id = make_pair(engine, mentor=f"UM{n:05d}", mentee=f"UE{n:05d}", channel_id=f"G{n:08d}")
+        pair_id = new_pair_id(engine, mentor=f"UM{n:05d}", mentee=f"UE{n:05d}", channel_id=f"G{n:08d}")
         agree_boundaries(engine, pair_id)  # weekly, Thursdays 17:00 Berlin, from 3 Dec 2026
     results = []
     with FakeSlack() as fake:

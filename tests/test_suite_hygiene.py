@@ -23,3 +23,13 @@ def test_no_test_names_an_existing_file_outside_the_repository() -> None:
             if len(target.parts) > 2 and target.exists() and target != ROOT and ROOT not in target.parents:
                 outside.append(f"{path.relative_to(ROOT)}: {value}")
     assert outside == [], "copy what a test needs into tests/fixtures/ instead"
+
+
+def test_every_benchmark_script_still_imports() -> None:
+    """The benchmarks reuse the tests' seeding helpers; a rename there must not silently break them."""
+    import importlib
+
+    names = sorted(path.stem for path in (ROOT / "benchmarks").glob("bench_*.py"))
+    assert names
+    for name in names:
+        importlib.import_module(f"benchmarks.{name}")
