@@ -569,8 +569,11 @@ def test_a_pair_goes_through_the_whole_program(bot: RunningBot) -> None:
     # ---- Tom exports his data: his own pre-work, not Maria's; the goals; his answers. ------------------------
     export = command(bot, "export", MENTEE, channel)
     assert "export" in export["text"]
-    bot.fake.wait_for_calls("files.completeUploadExternal", 2)  # the first was the boundaries' .ics
-    data = json.loads(bot.fake.state.uploads[bot.fake.calls("files.completeUploadExternal")[-1].args["files"][0]["id"]])
+    # Before it: the boundaries' .ics and the admin's report CSV.
+    completed = bot.fake.wait_for_calls("files.completeUploadExternal", 3)
+    titles = [call.args["files"][0].get("title", "") for call in completed]
+    (exported,) = [call for call, title in zip(completed, titles, strict=True) if title == "Your mentor-bot data"]
+    data = json.loads(bot.fake.state.uploads[exported.args["files"][0]["id"]])
     (mine,) = data["pairs"]
     assert mine["my_role"] == "mentee" and mine["pair"]["status"] == "ended"
     dumped = json.dumps(mine)
