@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.installations import BOT_SCOPES, installation_store, oauth_state_store
 from bot.slack_client import make_client, slack_monitor
+from handlers import register_handlers
 from mentoring.deps import Deps, system_clock
 from mentoring.settings import Settings
 from storage.db import make_engine
@@ -92,7 +93,6 @@ def create_app(
     ``listener_executor`` runs the work Bolt does after the ack (Bolt's own pool when omitted);
     tests pass one they can wait on.
     """
-    from handlers import register_handlers  # the Slack edge depends on bot/, never the reverse
 
     deps = build_deps(settings, client=client, engine=engine, clock=clock)
     oauth_settings = None

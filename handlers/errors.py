@@ -20,6 +20,7 @@ from urllib.error import URLError
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -100,8 +101,6 @@ def _notify(body: dict[str, Any], client: WebClient, text: str) -> None:
     user, channel = payloads.user_id(body), payloads.channel_id(body)
     try:
         if response_url:
-            from slack_sdk.webhook import WebhookClient
-
             WebhookClient(response_url, timeout=5).send(text=text, response_type="ephemeral")
         elif user and channel:
             client.chat_postEphemeral(channel=channel, user=user, text=text)
@@ -134,7 +133,6 @@ def database_down_answer(body: dict[str, Any]) -> BoltResponse:
 
 
 def _send_to_response_url(response_url: str, text: str) -> None:
-    from slack_sdk.webhook import WebhookClient
 
     try:
         WebhookClient(response_url, timeout=5).send(text=text, response_type="ephemeral", replace_original=False)
